@@ -1,0 +1,1 @@
+"""qingdan: publish a township responsibility list as a static website."""

@@ -1,0 +1,145 @@
+"""The ``qingdan`` command: parses arguments, calls the steps, sets exit codes.
+
+Exit codes: 0 done / catalogue valid, 1 catalogue invalid or build failed,
+2 usage error. Each subcommand's work lives in its own module; imports are
+lazy so that ``qingdan check`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .problems import errors, report_json, report_text
+    from .validate import check
+
+    _, problems = check(Path(args.dir))
+    if args.against:
+        from .policy import policy_problems
+
+        problems += policy_problems(args.against, Path(args.dir))
+    out = report_json(problems) if args.format == "json" else report_text(problems)
+    sys.stdout.write(out)
+    return 1 if errors(problems) else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    return build_site(Path(args.catalogue), Path(args.out), quiet=args.quiet)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Path(args.catalogue), args.port)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish import publish
+
+    return publish(Path(args.catalogue), Path(args.out))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import run_diff
+
+    return run_diff(args.old, args.new)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .sheets import run_import
+
+    return run_import(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .sheets import run_export
+
+    return run_export(Path(args.catalogue), args.format, Path(args.out))
+
+
+def _import_law(args: argparse.Namespace) -> int:
+    from .lawtext import run_import_law
+
+    return run_import_law(Path(args.file), Path(args.into), args.id)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="qingdan", description="乡镇履行职责事项清单：校验、生成网站、导入导出。")
+    sub = top.add_subparsers(dest="command", required=True, metavar="命令")
+
+    p = sub.add_parser("check", help="校验清单，列出全部错误（文件:行: 键: 说明）")
+    p.add_argument("dir", nargs="?", default="catalogue", help="清单文件夹（默认 catalogue/）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("--against", metavar="OLD", help="与旧版本比较，检查动态管理规则（文件夹或 REV:PATH）")
+    p.set_defaults(run=_check)
+
+    p = sub.add_parser("build", help="生成静态网站")
+    p.add_argument("--catalogue", default="catalogue", help="清单文件夹（默认 catalogue/）")
+    p.add_argument("--out", default="site", help="输出文件夹（默认 site/）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.set_defaults(run=_build)
+
+    p = sub.add_parser("serve", help="本地预览，修改后自动重新生成")
+    p.add_argument("--catalogue", default="catalogue")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("publish", help="生成、核验并原子替换发布文件夹")
+    p.add_argument("--catalogue", default="catalogue")
+    p.add_argument("--out", required=True, help="发布文件夹（网站根目录）")
+    p.set_defaults(run=_publish)
+
+    p = sub.add_parser("diff", help="比较两个版本的清单，输出 Markdown 报告")
+    p.add_argument("old", help="旧版本：文件夹，或 REV:PATH（如 origin/main:catalogue）")
+    p.add_argument("new", help="新版本：文件夹，或 REV:PATH")
+    p.set_defaults(run=_diff)
+
+    p = sub.add_parser("schema", help="写出 JSON Schema（供编辑器校验）")
+    p.add_argument("--out", default="schema", help="输出文件夹（默认 schema/）")
+    p.set_defaults(run=_schema)
+
+    p = sub.add_parser("import", help="从 Excel 表格导入事项")
+    p.add_argument("file", help="XLSX 文件")
+    p.add_argument("--into", required=True, help="已有的清单文件夹")
+    p.add_argument("--code-prefix", default="SX", help="没有编码列时生成编码的前缀")
+    p.add_argument("--mapping", help="表头映射文件（YAML）")
+    p.set_defaults(run=_import)
+
+    p = sub.add_parser("export", help="导出为 XLSX、CSV 或 JSON")
+    p.add_argument("--catalogue", default="catalogue")
+    p.add_argument("--format", choices=["xlsx", "csv", "json"], required=True)
+    p.add_argument("--out", required=True, help="输出文件")
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("import-law", help="导入法规全文（国家法律法规数据库的文本格式）")
+    p.add_argument("file", help=".md 或 .txt 文件")
+    p.add_argument("--id", help="法规 id（默认由标题生成）")
+    p.add_argument("--into", default="catalogue", help="清单文件夹（写入 laws/<id>.yml）")
+    p.set_defaults(run=_import_law)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

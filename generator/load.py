@@ -1,0 +1,257 @@
+"""Catalogue folder -> model, collecting every problem instead of stopping.
+
+The shape of each record (required keys, types, allowed values, patterns)
+is checked here, driven by the dataclass fields in ``model``; rules that
+span records (references, uniqueness, order) live in ``validate``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from . import model
+from .model import Catalogue, Category, Department, Identity, Item, Law, Township
+from .problems import Problem, Severity
+from .yamlread import Mapping, Node, Scalar, Sequence, describe, read_yaml
+
+T = TypeVar("T")
+
+FILES = {
+    "catalogue": "catalogue.yml",
+    "departments": "departments.yml",
+    "townships": "townships.yml",
+    "categories": "categories.yml",
+}
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
+
+
+@cache
+def fields_of(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields an editor writes (not the loader's bookkeeping)."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def is_required(f: dataclasses.Field[Any]) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+class _Reader:
+    """Converts YAML nodes of one file into model objects."""
+
+    def __init__(self, rel: str, problems: list[Problem]) -> None:
+        self.rel = rel
+        self.problems = problems
+
+    def problem(self, line: int | None, key: str, code: str, message: str, severity: Severity = "error") -> None:
+        self.problems.append(Problem(self.rel, line, key, code, message, severity))
+
+    def record(self, node: Node, cls: type[T], key: str) -> T | None:
+        if not isinstance(node, Mapping):
+            self.problem(node.line, key, "wrong-type", f"应为键值表（key: value），实际是{describe(node)}。")
+            return None
+        known = {f.name: f for f in fields_of(cls)}
+        values: dict[str, Any] = {}
+        ok = True
+        for name, child in node.items.items():
+            full = f"{key}.{name}" if key else name
+            f = known.get(name)
+            if f is None:
+                guess = difflib.get_close_matches(name, known, n=1)
+                hint = f"，是不是“{guess[0]}”？" if guess else "，将被忽略。"
+                self.problem(node.key_lines[name], full, "unknown-key", f"不认识的键“{name}”{hint}", "warning")
+                continue
+            if isinstance(child, Scalar) and child.tag == "null" and not is_required(f):
+                continue  # an empty optional value means "not given"
+            value, good = self.value(child, _hints(cls)[name], full, f.metadata.get("pattern"))
+            if good:
+                values[name] = value
+            ok = ok and good
+        for name, f in known.items():
+            if is_required(f) and name not in node.items:
+                full = f"{key}.{name}" if key else name
+                self.problem(node.line, full, "missing-key", f"缺少必填的键“{name}”（{f.metadata['doc']}）。")
+                ok = False
+        if not ok:
+            return None
+        obj = cls(**values)
+        obj.file, obj.line, obj.lines = self.rel, node.line, dict(node.key_lines)  # type: ignore[attr-defined]
+        return obj
+
+    def value(self, node: Node, hint: Any, key: str, pattern: str | None = None) -> tuple[Any, bool]:
+        origin, args = get_origin(hint), get_args(hint)
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in args if a is not type(None)]
+            if len(options) == 1:
+                return self.value(node, options[0], key, pattern)
+            # Literal["all"] | list[str]: choose by the node's shape.
+            for option in options:
+                if (get_origin(option) is list) == isinstance(node, Sequence):
+                    return self.value(node, option, key, pattern)
+            return self.value(node, options[0], key, pattern)
+        if origin is list:
+            if not isinstance(node, Sequence):
+                self.problem(node.line, key, "wrong-type", f"应为列表（每项以“- ”开头），实际是{describe(node)}。")
+                return None, False
+            out, ok = [], True
+            for i, child in enumerate(node.items):
+                v, good = self.value(child, args[0], f"{key}[{i}]", pattern)
+                ok = ok and good
+                if good:
+                    out.append(v)
+            return out, ok
+        if origin is dict:
+            if not isinstance(node, Mapping):
+                self.problem(node.line, key, "wrong-type", f"应为键值表，实际是{describe(node)}。")
+                return None, False
+            out_map, ok = {}, True
+            for name, child in node.items.items():
+                full = f"{key}.{name}"
+                if pattern and not re.match(model.ARTICLE, name):
+                    self.problem(node.key_lines[name], full, "bad-article-number", f"条号“{name}”格式不对：应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"。")
+                    ok = False
+                    continue
+                v, good = self.value(child, args[1], full)
+                ok = ok and good
+                if good:
+                    out_map[name] = v
+            return out_map, ok
+        if dataclasses.is_dataclass(hint):
+            obj = self.record(node, hint, key)  # type: ignore[arg-type]
+            return obj, obj is not None
+        if not isinstance(node, Scalar) or node.tag == "null":
+            what = "空值" if isinstance(node, Scalar) else describe(node)
+            self.problem(node.line, key, "wrong-type", f"应为{_WANT.get(hint, '一段文字')}，实际是{what}。")
+            return None, False
+        return self.scalar(node, hint, key, pattern)
+
+    def scalar(self, node: Scalar, hint: Any, key: str, pattern: str | None) -> tuple[Any, bool]:
+        text = node.text.strip()
+        if get_origin(hint) is Literal:
+            allowed = [str(a) for a in get_args(hint)]
+            if text not in allowed:
+                self.problem(node.line, key, "bad-value", f"“{text}”不是允许的值；可选：{'、'.join(allowed)}。")
+                return None, False
+            return (int(text) if isinstance(get_args(hint)[0], int) else text), True
+        if hint is date:
+            try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                    raise ValueError
+                return date.fromisoformat(text), True
+            except ValueError:
+                self.problem(node.line, key, "bad-date", f"“{text}”不是有效日期；请写成 YYYY-MM-DD，如 2025-03-01。")
+                return None, False
+        if hint is bool:
+            if node.tag != "bool" or text.lower() not in ("true", "false"):
+                self.problem(node.line, key, "wrong-type", f"应为 true 或 false，实际是“{text}”。")
+                return None, False
+            return text.lower() == "true", True
+        if hint is int:
+            if node.tag != "int":
+                self.problem(node.line, key, "wrong-type", f"应为整数，实际是“{text}”。")
+                return None, False
+            return int(text), True
+        if not text:
+            self.problem(node.line, key, "empty-text", "内容为空，请填写，或删除这个键。")
+            return None, False
+        if pattern and not re.match(pattern, text):
+            self.problem(node.line, key, "bad-format", f"“{text}”格式不对：{_PATTERN_WORDS.get(pattern, pattern)}。")
+            return None, False
+        return text, True
+
+
+_WANT = {date: "日期 YYYY-MM-DD", int: "整数", bool: "true 或 false"}
+_PATTERN_WORDS = {
+    model.SLUG: "只能用小写英文字母、数字和连字符“-”",
+    model.CODE: "事项编码以字母或数字开头，只能含字母、数字、“.”“_”“-”，最长 64 个字符，不能含“/”或空格",
+    model.ARTICLE: "条号应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"",
+}
+
+
+def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], required: bool = True) -> list[T]:
+    path = root / rel
+    if not path.is_file():
+        if required:
+            problems.append(Problem(rel, None, "", "missing-file", f"缺少文件 {rel}。"))
+        return []
+    node, found = read_yaml(path, rel)
+    problems.extend(found)
+    if node is None:
+        return []
+    if not isinstance(node, Sequence):
+        problems.append(Problem(rel, node.line, "", "wrong-type", f"{rel} 应为列表，每个条目以“- ”开头。"))
+        return []
+    reader = _Reader(rel, problems)
+    out = []
+    for i, child in enumerate(node.items):
+        obj = reader.record(child, cls, f"[{i}]")
+        if obj is not None:
+            out.append(obj)
+    return out
+
+
+def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
+    node, found = read_yaml(path, rel)
+    problems.extend(found)
+    if node is None:
+        if not found:
+            problems.append(Problem(rel, None, "", "empty-file", "文件是空的。"))
+        return None
+    return _Reader(rel, problems).record(node, cls, "")
+
+
+def _yaml_files(root: Path, sub: str, problems: list[Problem]) -> list[Path]:
+    folder = root / sub
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".yml" and path.is_file():
+            found.append(path)
+        elif path.suffix == ".yaml":
+            rel = path.relative_to(root).as_posix()
+            problems.append(Problem(rel, None, "", "wrong-extension", "文件扩展名应为 .yml，此文件未被读取。", "warning"))
+    return found
+
+
+def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
+    """Load a catalogue folder. Returns ``None`` only when catalogue.yml is unusable."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), None, "", "missing-folder", f"找不到清单文件夹 {root}。")]
+    identity: Identity | None = None
+    if (root / FILES["catalogue"]).is_file():
+        identity = _read_one(root / FILES["catalogue"], FILES["catalogue"], Identity, problems)
+    else:
+        problems.append(Problem(FILES["catalogue"], None, "", "missing-file", "缺少 catalogue.yml（清单的名称、版本、生效日期等）。"))
+    departments = _read_list(root, FILES["departments"], Department, problems)
+    townships = _read_list(root, FILES["townships"], Township, problems)
+    categories = _read_list(root, FILES["categories"], Category, problems)
+    laws: list[Law] = []
+    for path in _yaml_files(root, "laws", problems):
+        law = _read_one(path, path.relative_to(root).as_posix(), Law, problems)
+        if law is not None:
+            laws.append(law)
+    items: list[Item] = []
+    for path in _yaml_files(root, "items", problems):
+        item = _read_one(path, path.relative_to(root).as_posix(), Item, problems)
+        if item is not None:
+            items.append(item)
+    if not items and not any(p.file.startswith("items/") for p in problems):
+        problems.append(Problem("items/", None, "", "no-items", "items/ 文件夹里没有任何事项文件（*.yml）。"))
+    if identity is None:
+        return None, problems
+    items.sort(key=lambda i: i.code)
+    return Catalogue(identity, departments, townships, categories, laws, items), problems

@@ -1,0 +1,283 @@
+"""Typed model of a catalogue: format v1 and its compatible extensions.
+
+These dataclasses are the single description of the format: the loader
+reads YAML by walking their fields, and the JSON Schema is generated from
+them. A field's docstring-like ``doc`` is shown to editors in their IDE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+SLUG = r"^[a-z0-9-]+$"
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ARTICLE = r"^[0-9]+(之[0-9]+)?(\.[0-9]+)?$"
+
+Kind = Literal["lead", "support", "returned"]
+KINDS: tuple[Kind, ...] = ("lead", "support", "returned")
+DEFAULT_LABELS: dict[str, str] = {"lead": "主体责任", "support": "配合责任", "returned": "上级部门收回"}
+ACTORS: dict[str, str] = {
+    "village": "村（社区）",
+    "grid": "网格员",
+    "township": "乡镇人民政府",
+    "public": "群众/企业",
+    "county": "县人民政府",
+}
+LAW_LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "党内法规", "规范性文件")
+
+
+def spec(doc: str, *, pattern: str | None = None, since: str | None = None) -> Any:
+    """Field metadata: ``doc`` for editors; ``pattern`` a regex the text must match."""
+    return {"doc": doc, "pattern": pattern, "extension": since}
+
+
+@dataclass(kw_only=True)
+class Located:
+    """Where a record came from; filled by the loader, never read from YAML."""
+
+    file: str = field(default="", compare=False, repr=False, metadata={"internal": True})
+    line: int = field(default=0, compare=False, repr=False, metadata={"internal": True})
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+@dataclass(kw_only=True)
+class Contact(Located):
+    phone: str | None = field(default=None, metadata=spec("咨询电话"))
+    email: str | None = field(default=None, metadata=spec("电子邮箱"))
+    address: str | None = field(default=None, metadata=spec("办公地址"))
+    hours: str | None = field(default=None, metadata=spec("办公时间"))
+
+
+@dataclass(kw_only=True)
+class Portal(Located):
+    """Government-portal footer facts (extension)."""
+
+    sponsor: str | None = field(default=None, metadata=spec("主办单位"))
+    site_code: str | None = field(default=None, metadata=spec("网站标识码"))
+    icp: str | None = field(default=None, metadata=spec("ICP备案号"))
+    police_record: str | None = field(default=None, metadata=spec("公安机关备案号"))
+    contact: str | None = field(default=None, metadata=spec("网站联系方式，一行文字"))
+
+
+@dataclass(kw_only=True)
+class Labels(Located):
+    lead: str = field(default=DEFAULT_LABELS["lead"], metadata=spec("lead 的显示名称"))
+    support: str = field(default=DEFAULT_LABELS["support"], metadata=spec("support 的显示名称"))
+    returned: str = field(default=DEFAULT_LABELS["returned"], metadata=spec("returned 的显示名称"))
+
+    def of(self, kind: str) -> str:
+        return str(getattr(self, kind, kind))
+
+
+@dataclass(kw_only=True)
+class Branch(Located):
+    when: str = field(metadata=spec("判断条件，如“属于违法建设”"))
+    next: str = field(metadata=spec("条件成立时转到的步骤 id"))
+
+
+@dataclass(kw_only=True)
+class Step(Located):
+    id: str = field(metadata=spec("步骤 id，在本事项内唯一", pattern=SLUG))
+    actor: str = field(metadata=spec("执行者：部门 id，或 village、grid、township、public、county"))
+    action: str = field(metadata=spec("做什么，一句话"))
+    time_limit: str | None = field(default=None, metadata=spec("时限，如“2小时内”"))
+    next: list[str] | None = field(default=None, metadata=spec("后续步骤 id；省略为列表中的下一步；[] 表示结束"))
+    branches: list[Branch] | None = field(default=None, metadata=spec("判断分支（代替 next）"))
+
+
+@dataclass(kw_only=True)
+class Identity(Located):
+    """catalogue.yml: the list's identity."""
+
+    format: int = field(metadata=spec("格式版本，目前为 1"))
+    title: str = field(metadata=spec("清单名称"))
+    jurisdiction: str = field(metadata=spec("发布清单的县（市、区）"))
+    publisher: str = field(metadata=spec("发布机关"))
+    version: str = field(metadata=spec("清单版本号，如 \"2025.2\""))
+    effective: date = field(metadata=spec("当前版本生效日期 YYYY-MM-DD"))
+    approval: str | None = field(default=None, metadata=spec("批准当前版本的文件，如 示编办〔2025〕3号"))
+    contact: Contact | None = field(default=None, metadata=spec("联系方式"))
+    responsibility_labels: Labels = field(default_factory=Labels, metadata=spec("三类责任的显示名称"))
+    site_url: str | None = field(default=None, metadata=spec("网站正式地址，用于永久链接和引用"))
+    sample: bool = field(default=False, metadata=spec("true 表示示例数据，网站每页显示提示横幅", since="1.1"))
+    portal: Portal | None = field(default=None, metadata=spec("政府网站页脚信息", since="1.1"))
+    general_workflow: list[Step] = field(default_factory=list, metadata=spec("乡呼县应通用流程", since="1.1"))
+
+
+@dataclass(kw_only=True)
+class Department(Located):
+    id: str = field(metadata=spec("部门 id，稳定不变", pattern=SLUG))
+    name: str = field(metadata=spec("部门全称"))
+    short: str | None = field(default=None, metadata=spec("简称，用于表格和流程图泳道"))
+    level: Literal["county", "township"] = field(metadata=spec("county 县级部门；township 乡镇内设机构"))
+    phone: str | None = field(default=None, metadata=spec("公开电话"))
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
+
+
+@dataclass(kw_only=True)
+class Township(Located):
+    id: str = field(metadata=spec("乡镇 id", pattern=SLUG))
+    name: str = field(metadata=spec("乡镇（街道）名称"))
+    kind: Literal["镇", "乡", "街道"] = field(metadata=spec("镇、乡或街道"))
+
+
+@dataclass(kw_only=True)
+class Category(Located):
+    id: str = field(metadata=spec("分类 id", pattern=SLUG))
+    name: str = field(metadata=spec("分类名称"))
+    group: str | None = field(default=None, metadata=spec("分组，如 社会治理"))
+    description: str | None = field(default=None, metadata=spec("说明"))
+
+
+@dataclass(kw_only=True)
+class Chapter(Located):
+    """A heading in a law's text (extension): it starts before article ``start``."""
+
+    title: str = field(metadata=spec("标题，如“第四章 森林保护”"))
+    start: str = field(metadata=spec("本章第一条的条号", pattern=ARTICLE))
+    kind: Literal["编", "章", "节"] = field(default="章", metadata=spec("编、章或节"))
+
+
+@dataclass(kw_only=True)
+class Law(Located):
+    id: str = field(metadata=spec("法规 id，与文件名相同", pattern=SLUG))
+    title: str = field(metadata=spec("全称"))
+    short: str | None = field(default=None, metadata=spec("简称"))
+    level: Literal["法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "党内法规", "规范性文件"] = field(
+        metadata=spec("效力级别")
+    )
+    issuer: str | None = field(default=None, metadata=spec("制定机关"))
+    document_number: str | None = field(default=None, metadata=spec("文号，如 国务院令第541号"))
+    promulgated: date | None = field(default=None, metadata=spec("公布日期"))
+    effective: date | None = field(default=None, metadata=spec("所引条文版本的施行日期"))
+    source: str | None = field(default=None, metadata=spec("官方文本网址"))
+    articles: dict[str, str] = field(default_factory=dict, metadata=spec("条号 → 条文；\"34.2\" 为第三十四条第二款；一条多款可用换行分隔"))
+    chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
+
+    def paragraphs(self, number: str) -> list[str]:
+        return [p for p in self.articles.get(number, "").split("\n") if p.strip()]
+
+    def article_text(self, ref: str) -> str | None:
+        """Text for ``"34"`` or ``"34.2"``; a paragraph may come from its article's lines."""
+        if ref in self.articles:
+            return self.articles[ref]
+        number, _, para = ref.partition(".")
+        paras = self.paragraphs(number)
+        if para.isdigit() and 1 <= int(para) <= len(paras):
+            return paras[int(para) - 1]
+        return None
+
+
+@dataclass(kw_only=True)
+class DepartmentDuty(Located):
+    department: str = field(metadata=spec("部门 id"))
+    role: Literal["lead", "support"] = field(metadata=spec("lead 牵头；support 配合"))
+    duties: list[str] = field(metadata=spec("该部门的职责"))
+
+
+@dataclass(kw_only=True)
+class TownshipDuty(Located):
+    duties: list[str] = field(metadata=spec("乡镇的职责"))
+
+
+@dataclass(kw_only=True)
+class Citation(Located):
+    law: str = field(metadata=spec("法规 id"))
+    articles: list[str] = field(default_factory=list, metadata=spec("条号，如 \"34\"、\"35.2\"；省略为引用全文"))
+    note: str | None = field(default=None, metadata=spec("说明"))
+
+
+HistoryAction = Literal["added", "adjusted", "cancelled", "recoded"]
+
+
+@dataclass(kw_only=True)
+class Change(Located):
+    date: date = field(metadata=spec("日期 YYYY-MM-DD"))
+    action: HistoryAction = field(metadata=spec("added 增加、adjusted 调整、cancelled 取消、recoded 改编码"))
+    approval: str = field(metadata=spec("批准文件，如 示编办〔2025〕3号"))
+    note: str | None = field(default=None, metadata=spec("变更说明"))
+
+
+@dataclass(kw_only=True)
+class Item(Located):
+    code: str = field(metadata=spec("事项编码，永久不变，是网页地址", pattern=CODE))
+    name: str = field(metadata=spec("事项名称"))
+    category: str = field(metadata=spec("分类 id"))
+    responsibility: Kind = field(metadata=spec("lead 主体责任；support 配合责任；returned 上级部门收回"))
+    summary: str | None = field(default=None, metadata=spec("一段通俗说明"))
+    departments: list[DepartmentDuty] = field(default_factory=list, metadata=spec("县级部门及其职责"))
+    township: TownshipDuty | None = field(default=None, metadata=spec("乡镇职责"))
+    townships: Literal["all"] | list[str] = field(default="all", metadata=spec("适用乡镇：all 或乡镇 id 列表"))
+    basis: list[Citation] = field(metadata=spec("法律法规依据"))
+    workflow: list[Step] = field(default_factory=list, metadata=spec("办理流程"))
+    accountability: list[str] = field(default_factory=list, metadata=spec("追责情形"))
+    exemption: list[str] = field(default_factory=list, metadata=spec("免责情形"))
+    keywords: list[str] = field(default_factory=list, metadata=spec("检索关键词"))
+    history: list[Change] = field(metadata=spec("变更记录，按时间先后"))
+    formerly: list[str] = field(default_factory=list, metadata=spec("曾用编码", pattern=CODE))
+
+    @property
+    def cancelled(self) -> Change | None:
+        """The cancelling change, if the item's last change cancels it."""
+        last = self.history[-1] if self.history else None
+        return last if last and last.action == "cancelled" else None
+
+    @property
+    def updated(self) -> date | None:
+        return self.history[-1].date if self.history else None
+
+    def applies_to(self, township_id: str) -> bool:
+        return self.townships == "all" or township_id in self.townships
+
+    def lead_departments(self) -> list[DepartmentDuty]:
+        return [d for d in self.departments if d.role == "lead"] + [d for d in self.departments if d.role != "lead"]
+
+
+@dataclass
+class Catalogue:
+    """A whole catalogue, loaded; lists keep file order, items are sorted by code."""
+
+    identity: Identity
+    departments: list[Department]
+    townships: list[Township]
+    categories: list[Category]
+    laws: list[Law]
+    items: list[Item]
+
+    def __post_init__(self) -> None:
+        self.department = {d.id: d for d in self.departments}
+        self.township = {t.id: t for t in self.townships}
+        self.category = {c.id: c for c in self.categories}
+        self.law = {law.id: law for law in self.laws}
+        self.item = {i.code: i for i in self.items}
+
+    @property
+    def labels(self) -> Labels:
+        return self.identity.responsibility_labels
+
+    @property
+    def active_items(self) -> list[Item]:
+        return [i for i in self.items if not i.cancelled]
+
+    def actor_label(self, actor: str) -> str:
+        if actor in ACTORS:
+            return ACTORS[actor]
+        dept = self.department.get(actor)
+        return dept.label if dept else actor
+
+    def item_townships(self, item: Item) -> list[Township]:
+        if item.townships == "all":
+            return list(self.townships)
+        return [self.township[t] for t in item.townships if t in self.township]

@@ -1,0 +1,186 @@
+"""Rules that span records: references, uniqueness, order, workflows.
+
+``validate`` never prints and never exits; it returns problems sorted by
+file and line so an editor can work down the list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Sequence
+
+from .load import load
+from .model import ACTORS, Catalogue, Item, Located, Step
+from .problems import Problem, Severity
+
+
+def _p(rec: Located, key: str, code: str, message: str, severity: Severity = "error", field: str | None = None) -> Problem:
+    return Problem(rec.file, rec.line_of(field or key.rsplit(".", 1)[-1].split("[")[0]), key, code, message, severity)
+
+
+def _duplicates(records: Sequence[Located], attr: str, what: str) -> Iterable[Problem]:
+    first: dict[str, Located] = {}
+    for i, rec in enumerate(records):
+        value = getattr(rec, attr)
+        if value in first:
+            yield _p(rec, f"[{i}].{attr}", f"duplicate-{attr}", f"{what} id“{value}”重复（第 {first[value].line_of(attr)} 行已有）。", field=attr)
+        else:
+            first[value] = rec
+
+
+def workflow_problems(steps: list[Step], known_actors: set[str], prefix: str) -> Iterable[Problem]:
+    """Unknown actors and steps, a step with both ``next`` and ``branches``, unreachable steps, no end."""
+    if not steps:
+        return
+    ids = Counter(s.id for s in steps)
+    for i, step in enumerate(steps):
+        key = f"{prefix}[{i}]"
+        if ids[step.id] > 1:
+            yield _p(step, f"{key}.id", "duplicate-step", f"步骤 id“{step.id}”在本流程中重复。", field="id")
+        if step.actor not in known_actors:
+            yield _p(step, f"{key}.actor", "unknown-actor", f"执行者“{step.actor}”既不是 departments.yml 中的部门 id，也不是 {'、'.join(ACTORS)} 之一。", field="actor")
+        if step.next is not None and step.branches is not None:
+            yield _p(step, f"{key}.branches", "next-and-branches", "一个步骤不能同时有 next 和 branches：判断用 branches，普通步骤用 next。", field="branches")
+        for target in step.next or []:
+            if target not in ids:
+                yield _p(step, f"{key}.next", "unknown-step", f"next 指向的步骤“{target}”在本流程中不存在。", field="next")
+        for j, branch in enumerate(step.branches or []):
+            if branch.next not in ids:
+                yield _p(branch, f"{key}.branches[{j}].next", "unknown-step", f"分支“{branch.when}”指向的步骤“{branch.next}”在本流程中不存在。", field="next")
+    successors = flow_successors(steps)
+    seen, todo = {steps[0].id}, [steps[0].id]
+    while todo:
+        for nxt in successors.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    for i, step in enumerate(steps):
+        if step.id not in seen:
+            yield _p(step, f"{prefix}[{i}].id", "unreachable-step", f"步骤“{step.id}”从第一步出发无法到达：请检查前面步骤的 next 或 branches。", field="id")
+    if not any(not successors.get(s.id) for s in steps if s.id in seen):
+        yield Problem(steps[0].file, steps[0].line, prefix, "no-end", "流程没有结束步骤：请给最后一步写 next: []，或去掉返回前面步骤的 next。")
+
+
+def flow_successors(steps: list[Step]) -> dict[str, list[str]]:
+    """Each step's following step ids (defaults and decisions resolved)."""
+    out: dict[str, list[str]] = {}
+    for i, step in enumerate(steps):
+        if step.branches is not None:
+            out[step.id] = [b.next for b in step.branches]
+        elif step.next is not None:
+            out[step.id] = list(step.next)
+        else:
+            out[step.id] = [steps[i + 1].id] if i + 1 < len(steps) else []
+    return out
+
+
+def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Problem]:
+    stem = PurePosixPath(item.file).stem
+    if stem != item.code:
+        yield _p(item, "code", "code-file-mismatch", f"事项编码“{item.code}”与文件名“{stem}.yml”不一致：请把文件改名为 {item.code}.yml，或改正编码。")
+    if item.category not in cat.category:
+        yield _p(item, "category", "unknown-category", f"分类“{item.category}”在 categories.yml 中不存在。")
+    kind = item.responsibility
+    if kind in ("support", "returned"):
+        if not item.departments:
+            yield _p(item, "departments", "missing-departments", f"{cat.labels.of(kind)}事项必须写明县级部门（departments）及其职责。", field="responsibility")
+        elif not any(d.role == "lead" for d in item.departments):
+            yield _p(item, "departments", "no-lead-department", f"{cat.labels.of(kind)}事项须有一个牵头部门（role: lead）。")
+    if kind in ("lead", "support") and item.township is None:
+        yield _p(item, "township", "missing-township-duties", f"{cat.labels.of(kind)}事项必须写明乡镇职责（township: duties）。", field="responsibility")
+    if item.township is not None and not item.township.duties:
+        yield _p(item.township, "township.duties", "empty-duties", "乡镇职责列表是空的。", field="duties")
+    for i, duty in enumerate(item.departments):
+        key = f"departments[{i}]"
+        if duty.department not in cat.department:
+            yield _p(duty, f"{key}.department", "unknown-department", f"部门“{duty.department}”在 departments.yml 中不存在。", field="department")
+        if not duty.duties:
+            yield _p(duty, f"{key}.duties", "empty-duties", "部门职责列表是空的。", field="duties")
+    roles = Counter(d.department for d in item.departments)
+    for dept, n in roles.items():
+        if n > 1:
+            yield _p(item, "departments", "duplicate-department", f"部门“{dept}”在本事项中出现了 {n} 次，请合并。")
+    if item.townships != "all":
+        for i, tid in enumerate(item.townships):
+            if tid not in cat.township:
+                yield _p(item, f"townships[{i}]", "unknown-township", f"乡镇“{tid}”在 townships.yml 中不存在。", field="townships")
+        if not item.townships:
+            yield _p(item, "townships", "empty-townships", "适用乡镇列表是空的；适用全部乡镇请写 all。")
+    if not item.basis:
+        yield _p(item, "basis", "empty-basis", "没有列出任何法律法规依据。", "warning")
+    for i, cite in enumerate(item.basis):
+        law = cat.law.get(cite.law)
+        if law is None:
+            yield _p(cite, f"basis[{i}].law", "unknown-law", f"法规“{cite.law}”在 laws/ 中不存在（应有文件 laws/{cite.law}.yml）。", field="law")
+            continue
+        for article in cite.articles:
+            if law.article_text(article) is None:
+                yield _p(cite, f"basis[{i}].articles", "unknown-article", f"《{law.title}》没有收录第 {article} 条：请在 {law.file} 的 articles 中加入该条原文，或改正条号。", field="articles")
+    yield from workflow_problems(item.workflow, actors, "workflow")
+    yield from _history_problems(item)
+
+
+def _history_problems(item: Item) -> Iterable[Problem]:
+    if not item.history:
+        yield _p(item, "history", "empty-history", "变更记录至少要有一条（通常是 added）。")
+        return
+    for i in range(1, len(item.history)):
+        before, entry = item.history[i - 1], item.history[i]
+        if entry.date < before.date:
+            yield _p(entry, f"history[{i}].date", "history-order", f"变更记录应按时间先后排列：{entry.date} 早于上一条的 {before.date}。", field="date")
+    if item.history[0].action != "added":
+        yield _p(item.history[0], "history[0].action", "first-not-added", "第一条变更记录通常是 added（增加）。", "warning", field="action")
+    if any(c.action == "recoded" for c in item.history) and not item.formerly:
+        yield _p(item, "formerly", "recoded-without-formerly", "变更记录有 recoded（改编码），但没有写 formerly（曾用编码），旧网址将失效。", field="history")
+
+
+def _code_problems(cat: Catalogue) -> Iterable[Problem]:
+    owner: dict[str, Item] = {}
+    for item in cat.items:
+        for code in [item.code, *item.formerly]:
+            other = owner.get(code)
+            if other is None:
+                owner[code] = item
+            elif other is item:
+                yield _p(item, "formerly", "duplicate-code", f"编码“{code}”在本事项中重复出现。")
+            else:
+                yield _p(item, "code" if code == item.code else "formerly", "duplicate-code", f"编码“{code}”已被 {other.file} 使用：事项编码（含曾用编码）永不重复使用。")
+
+
+def validate(cat: Catalogue) -> list[Problem]:
+    """All cross-record problems of a loaded catalogue."""
+    problems: list[Problem] = []
+    problems += _duplicates(cat.departments, "id", "部门")
+    problems += _duplicates(cat.townships, "id", "乡镇")
+    problems += _duplicates(cat.categories, "id", "分类")
+    for law in cat.laws:
+        stem = PurePosixPath(law.file).stem
+        if stem != law.id:
+            problems.append(_p(law, "id", "law-file-mismatch", f"法规 id“{law.id}”与文件名“{stem}.yml”不一致。"))
+        starts = [c.start for c in law.chapters]
+        for i, chapter in enumerate(law.chapters):
+            if law.articles and chapter.start not in law.articles:
+                problems.append(_p(chapter, f"chapters[{i}].start", "chapter-start-unknown", f"章节“{chapter.title}”的起始条“{chapter.start}”不在 articles 中。", "warning", field="start"))
+        if len(set(starts)) != len(starts):
+            problems.append(_p(law, "chapters", "duplicate-chapter-start", "两个章节的起始条相同。", "warning"))
+    ident = cat.identity
+    if ident.format != 1:
+        problems.append(_p(ident, "format", "unsupported-format", f"不支持的格式版本 {ident.format}：本工具读取 format: 1。"))
+    if ident.site_url and not ident.site_url.startswith(("https://", "http://")):
+        problems.append(_p(ident, "site_url", "bad-url", "site_url 应以 https:// 或 http:// 开头。"))
+    actors = set(ACTORS) | set(cat.department)
+    problems += workflow_problems(ident.general_workflow, actors, "general_workflow")
+    for item in cat.items:
+        problems += _item_problems(cat, item, actors)
+    problems += _code_problems(cat)
+    return problems
+
+
+def check(root: Path) -> tuple[Catalogue | None, list[Problem]]:
+    """Load and validate; problems sorted by file and line."""
+    cat, problems = load(root)
+    if cat is not None:
+        problems += validate(cat)
+    problems.sort(key=lambda p: (p.file, p.line or 0, p.key, p.code))
+    return cat, problems
