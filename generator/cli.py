@@ -54,7 +54,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
-    for path in write_schemas(Path(args.out)):
+    for path in write_schemas(*([Path(args.out)] if args.out else [])):
         print(path)
     return 0
 
@@ -109,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_diff)
 
     p = sub.add_parser("schema", help="写出 JSON Schema（供编辑器校验）")
-    p.add_argument("--out", default="schema", help="输出文件夹（默认 schema/）")
+    p.add_argument("--out", help="输出文件夹（默认 generator/schema/，即仓库中提交的副本）")
     p.set_defaults(run=_schema)
 
     p = sub.add_parser("import", help="从 Excel 表格导入事项")

@@ -97,9 +97,11 @@ class _Reader:
                 return self.value(node, options[0], key, pattern)
             # Literal["all"] | list[str]: choose by the node's shape.
             for option in options:
-                if (get_origin(option) is list) == isinstance(node, Sequence):
+                if (get_origin(option) is list) == isinstance(node, Sequence) and not isinstance(node, Mapping):
                     return self.value(node, option, key, pattern)
-            return self.value(node, options[0], key, pattern)
+            wanted = "或".join(_want(o) for o in options)
+            self.problem(node.line, key, "wrong-type", f"应为{wanted}，实际是{describe(node)}。")
+            return None, False
         if origin is list:
             if not isinstance(node, Sequence):
                 self.problem(node.line, key, "wrong-type", f"应为列表（每项以“- ”开头），实际是{describe(node)}。")
@@ -118,7 +120,7 @@ class _Reader:
             out_map, ok = {}, True
             for name, child in node.items.items():
                 full = f"{key}.{name}"
-                if pattern and not re.match(model.ARTICLE, name):
+                if not re.match(model.ARTICLE, name):  # the only mapping field is law articles
                     self.problem(node.key_lines[name], full, "bad-article-number", f"条号“{name}”格式不对：应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"。")
                     ok = False
                     continue
@@ -132,7 +134,7 @@ class _Reader:
             return obj, obj is not None
         if not isinstance(node, Scalar) or node.tag == "null":
             what = "空值" if isinstance(node, Scalar) else describe(node)
-            self.problem(node.line, key, "wrong-type", f"应为{_WANT.get(hint, '一段文字')}，实际是{what}。")
+            self.problem(node.line, key, "wrong-type", f"应为{_want(hint)}，实际是{what}。")
             return None, False
         return self.scalar(node, hint, key, pattern)
 
@@ -172,6 +174,14 @@ class _Reader:
 
 
 _WANT = {date: "日期 YYYY-MM-DD", int: "整数", bool: "true 或 false"}
+
+
+def _want(hint: Any) -> str:
+    if get_origin(hint) is list:
+        return "列表"
+    if get_origin(hint) is Literal:
+        return "、".join(f"“{a}”" for a in get_args(hint))
+    return _WANT.get(hint, "一段文字")
 _PATTERN_WORDS = {
     model.SLUG: "只能用小写英文字母、数字和连字符“-”",
     model.CODE: "事项编码以字母或数字开头，只能含字母、数字、“.”“_”“-”，最长 64 个字符，不能含“/”或空格",

@@ -33,11 +33,13 @@ def workflow_problems(steps: list[Step], known_actors: set[str], prefix: str) ->
     """Unknown actors and steps, a step with both ``next`` and ``branches``, unreachable steps, no end."""
     if not steps:
         return
-    ids = Counter(s.id for s in steps)
+    ids: set[str] = set()
+    for i, step in enumerate(steps):
+        if step.id in ids:
+            yield _p(step, f"{prefix}[{i}].id", "duplicate-step", f"步骤 id“{step.id}”在本流程中重复。", field="id")
+        ids.add(step.id)
     for i, step in enumerate(steps):
         key = f"{prefix}[{i}]"
-        if ids[step.id] > 1:
-            yield _p(step, f"{key}.id", "duplicate-step", f"步骤 id“{step.id}”在本流程中重复。", field="id")
         if step.actor not in known_actors:
             yield _p(step, f"{key}.actor", "unknown-actor", f"执行者“{step.actor}”既不是 departments.yml 中的部门 id，也不是 {'、'.join(ACTORS)} 之一。", field="actor")
         if step.next is not None and step.branches is not None:
