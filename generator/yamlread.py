@@ -61,6 +61,8 @@ def describe(node: Node) -> str:
 def _scalar_tag(event: yaml.ScalarEvent) -> str:
     if event.style:  # quoted or block scalar: always text
         return "str"
+    if event.value and event.value[0] > "~":  # starts with CJK etc.: no YAML type begins so
+        return "str"
     tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
     return tag.rsplit(":", 1)[-1]
 
