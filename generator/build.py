@@ -1,0 +1,169 @@
+"""``qingdan build``: catalogue -> static site, all or nothing.
+
+Steps: check (any error: report and stop, --out untouched) -> copy docs/ into a
+temporary docs folder -> write generated pages (generator.pages) -> mkdocs
+build into a temporary site folder -> post-build steps (POST_BUILD) -> swap
+the finished site into --out. Everything happens in a sibling folder of --out
+so the final rename stays on one file system.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from .model import Catalogue
+from .problems import errors, report_text
+
+log = logging.getLogger("qingdan")
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+# Post-build steps: "module:function" called as function(site_dir: Path, cat: Catalogue)
+# after MkDocs has written the site and before it replaces --out. A module that
+# does not exist (yet) is skipped; an exception fails the build and --out stays as it was.
+POST_BUILD: list[str] = [
+    "generator.search:index_site",  # static n-gram search index (docs/decisions/search.md)
+]
+
+
+class BuildError(Exception):
+    """A build step failed; the message is for the user (Chinese)."""
+
+
+def _say(quiet: bool) -> Callable[[str], None]:
+    start = time.monotonic()
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"[{time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+@contextmanager
+def _source_date(day: date) -> Iterator[None]:
+    """MkDocs stamps sitemap dates and the sitemap.xml.gz header from SOURCE_DATE_EPOCH."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def post_build_steps() -> list[Callable[[Path, Catalogue], Any]]:
+    if os.environ.get("QINGDAN_NO_POST_BUILD"):  # benchmarks of the HTML step alone
+        return []
+    steps = []
+    for spec in POST_BUILD:
+        module_name, _, func = spec.partition(":")
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        step = getattr(importlib.import_module(module_name), func, None)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None]) -> None:
+    """Hand-written docs/ first, then our assets, then the generated pages."""
+    from .pages import write_pages
+
+    if (project / "docs").is_dir():
+        shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
+    shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
+    write_pages(cat, docs_dir, say)
+
+
+def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .mkplugin import QingdanPlugin
+
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config_dict, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    mk_log = logging.getLogger("mkdocs")
+    level = mk_log.level
+    mk_log.setLevel(logging.WARNING)
+    try:
+        with _source_date(updated):
+            config = load_config(str(config_file))
+            config.plugins["qingdan"] = QingdanPlugin(say)
+            build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"MkDocs 生成失败：{exc}") from exc
+    finally:
+        mk_log.setLevel(level)
+
+
+def _swap(new_site: Path, out: Path) -> None:
+    """Replace ``out`` by ``new_site`` with renames only (same parent folder)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    new_site.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
+    """Build the site of ``catalogue`` into ``out``; 0 done, 1 invalid catalogue or failed build."""
+    from .pages.base import last_date
+    from .site_config import derived_config, git_commit, project_dir
+    from .validate import check
+
+    say = _say(quiet)
+    catalogue, out = Path(catalogue), Path(out).absolute()
+    say(f"校验清单 {catalogue} …")
+    cat, problems = check(catalogue)
+    if cat is None or errors(problems):
+        sys.stdout.write(report_text(problems))
+        print("清单有错误，未生成网站；原有网站文件夹未改动。", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        project = project_dir(catalogue)
+        docs_dir, site_dir = work / "docs", work / "site"
+        updated = last_date(cat)
+        say(f"生成页面：{len(cat.items)} 个事项 …")
+        prepare_docs(cat, project, docs_dir, say)
+        config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
+        say("MkDocs 渲染网页 …")
+        run_mkdocs(config, work, say, updated)
+        # --- post-build steps (search index, …): see POST_BUILD ---
+        for step in post_build_steps():
+            say(f"后处理：{step.__module__}.{step.__name__} …")
+            step(site_dir, cat)
+        _swap(site_dir, out)
+        say(f"完成：网站已写入 {out}")
+        return 0
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except Exception:  # a bug in a page writer or post-build step: report it, keep --out
+        traceback.print_exc()
+        print("生成网站时程序出错（见上面的错误信息，请报告给维护人员）；原有网站文件夹未改动。", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,140 @@
+"""Shared helpers for page writers: the Jinja environment and the page file format.
+
+A generated page is a Markdown file that MkDocs turns into HTML: YAML front
+matter (title and dates, JSON-quoted) and one raw HTML block rendered by our
+own Jinja templates with autoescape. Python-Markdown passes a raw HTML block
+through untouched, so catalogue text is never read as Markdown, and since the
+text is HTML-escaped before MkDocs sees it, never as HTML either. MkDocs'
+own templates do not autoescape, so the page title is escaped here once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..model import Catalogue, Item
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def last_date(cat: Catalogue) -> date:
+    """The newest date in the catalogue: the default 更新 date of list pages (never the clock)."""
+    dates = [cat.identity.effective] + [c.date for i in cat.items for c in i.history]
+    return max(dates)
+
+
+def anchor(article: str) -> str:
+    """``34.2`` -> ``art-34-2``: the permanent anchor of an article on a law page."""
+    return "art-" + article.replace(".", "-")
+
+
+def make_env(cat: Catalogue) -> jinja2.Environment:
+    """One environment for every page kind; other modules add templates beside ours."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.globals.update(cat=cat, labels=cat.labels, anchor=anchor, actor_label=cat.actor_label)
+    env.filters["cn_date"] = cn_date
+    env.filters["article_label"] = article_label
+    return env
+
+
+def cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """34 -> 三十四, 10 -> 十, 105 -> 一百零五, 1200 -> 一千二百 (statutes number articles so)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero else "") + _DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def article_label(ref: str) -> str:
+    """``34`` -> 第三十四条; ``34.2`` -> 第三十四条第二款; ``10之1`` -> 第十条之一."""
+    number, _, para = ref.partition(".")
+    main, _, sub = number.partition("之")
+    if not main.isdigit():
+        return ref
+    text = f"第{cn_numeral(int(main))}条" + (f"之{cn_numeral(int(sub))}" if sub.isdigit() else "")
+    return text + (f"第{cn_numeral(int(para))}款" if para.isdigit() else "")
+
+
+def root_of(rel: str) -> str:
+    """Relative prefix from a page (``items/T-001/index.md``) back to the site root."""
+    depth = len(PurePosixPath(rel).parent.parts)
+    return "../" * depth
+
+
+def write_page(
+    docs_dir: Path,
+    rel: str,
+    *,
+    title: str,
+    body: str,
+    updated: date,
+    published: date | None = None,
+    hide: Iterable[str] = ("navigation", "toc"),
+    meta: dict[str, Any] | None = None,
+) -> None:
+    """Write ``rel`` (e.g. ``items/T-001/index.md``) under ``docs_dir``.
+
+    ``body`` is HTML that the caller rendered with autoescape; it must start
+    with a block-level tag and contain no blank line that could end the block
+    early (our templates use trim_blocks). ``title`` is plain text.
+    """
+    head: dict[str, Any] = {
+        "title": str(escape(title)),
+        "qd_updated": updated.isoformat(),
+        "qd_updated_text": cn_date(updated),
+        "hide": list(hide),
+        "qd_raw": True,  # body is one raw HTML block (see generator/mkplugin.py)
+    }
+    if published:
+        head["qd_published"] = published.isoformat()
+        head["qd_published_text"] = cn_date(published)
+    head.update(meta or {})
+    lines = ["---"] + [f"{k}: {json.dumps(v)}" for k, v in head.items()] + ["---", "", body.strip(), ""]
+    path = docs_dir / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def render(env: jinja2.Environment, template: str, rel: str, **context: Any) -> str:
+    """Render a page template with ``root`` set for relative links (works under any sub-path)."""
+    return env.get_template(template).render(root=root_of(rel), **context)
+
+
+def item_url(root: str, code: str) -> str:
+    return f"{root}items/{code}/"
+
+
+def published_of(item: Item) -> date | None:
+    return item.history[0].date if item.history else None
+
+
+__all__ = ["Markup", "anchor", "article_label", "cn_date", "last_date", "make_env", "render", "root_of", "write_page"]

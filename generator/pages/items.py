@@ -1,0 +1,163 @@
+"""Item pages, redirect pages for ``formerly`` codes, and the all-items table."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import flowchart
+from ..model import Catalogue, Citation, Department, DepartmentDuty, Item, Law
+from .base import published_of, render, write_page
+
+ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
+
+
+@dataclass
+class DeptRow:
+    dept: Department
+    duty: DepartmentDuty
+
+
+@dataclass
+class ArticleView:
+    ref: str
+    paragraphs: list[str]
+
+
+@dataclass
+class CitationView:
+    law: Law
+    articles: list[ArticleView]
+    note: str | None
+
+
+def citations(cat: Catalogue, item: Item) -> list[CitationView]:
+    out = []
+    for c in item.basis:
+        law = cat.law[c.law]
+        arts = [ArticleView(ref, _paragraphs(law, ref)) for ref in c.articles]
+        out.append(CitationView(law, arts, c.note))
+    return out
+
+
+def _paragraphs(law: Law, ref: str) -> list[str]:
+    text = law.article_text(ref) or ""
+    return [p for p in text.split("\n") if p.strip()]
+
+
+def department_rows(cat: Catalogue, item: Item) -> list[DeptRow]:
+    return [DeptRow(cat.department[d.department], d) for d in item.lead_departments() if d.department in cat.department]
+
+
+def permalink(cat: Catalogue, code: str) -> str | None:
+    base = cat.identity.site_url
+    return f"{base.rstrip('/')}/items/{code}/" if base else None
+
+
+def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
+    """Everything the item template needs; other page kinds (handbook) may reuse it."""
+    return {
+        "item": item,
+        "cancelled": item.cancelled,
+        "departments": department_rows(cat, item),
+        "townships": cat.item_townships(item),
+        "citations": citations(cat, item),
+        "actions": ACTIONS,
+        "permalink": permalink(cat, item.code),
+        "chart": flowchart.draw(item.workflow, cat, item.name) if item.workflow else "",
+    }
+
+
+def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
+    rel = f"items/{item.code}/index.md"
+    body = render(env, "item.html", rel, **item_context(cat, item))
+    assert item.updated is not None  # validation requires a history entry
+    meta = {"qd_kind": "item", "qd_code": item.code}
+    if item.cancelled:
+        meta["qd_cancelled"] = True
+    write_page(docs_dir, rel, title=f"{item.code} {item.name}", body=body, updated=item.updated,
+               published=published_of(item), meta=meta)
+
+
+def redirect_html(cat: Catalogue, old: str, item: Item) -> str:
+    """A tiny static page at /items/<old>/ that forwards to the current code."""
+    target = f"../{item.code}/"
+    canonical = permalink(cat, item.code) or target
+    name = escape(item.name)
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{escape(old)} 已改为 {escape(item.code)} {name}</title>\n'
+        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+        f'<link rel="canonical" href="{escape(canonical)}">\n<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：<a href="{escape(target)}">{escape(item.code)} {name}</a></p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def write_redirects(cat: Catalogue, docs_dir: Path) -> None:
+    # Plain HTML files: MkDocs copies them verbatim, so they stay tiny and theme-free.
+    for item in cat.items:
+        for old in item.formerly:
+            path = docs_dir / "items" / old / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(redirect_html(cat, old, item), encoding="utf-8")
+
+
+def write_all_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: Any) -> None:
+    rel = "items/index.md"
+    rows = []
+    for item in cat.active_items:
+        depts = [d.department for d in item.departments if d.department in cat.department]
+        towns = "all" if item.townships == "all" else " ".join(item.townships)
+        rows.append({"item": item, "depts": " ".join(depts), "towns": towns,
+                     "leads": [cat.department[d].label for d in depts if _role(item, d) == "lead"]})
+    body = render(env, "all_items.html", rel, rows=rows)
+    write_page(docs_dir, rel, title="全部事项", body=body, updated=updated, meta={"qd_kind": "items"})
+
+
+def _role(item: Item, dept: str) -> str:
+    return next((d.role for d in item.departments if d.department == dept), "")
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _write_chunk(bounds: tuple[int, int]) -> int:
+    """Runs in a forked worker: the catalogue and environment are inherited, not pickled."""
+    cat, docs_dir, env = _SHARED["cat"], _SHARED["docs_dir"], _SHARED["env"]
+    for item in cat.items[bounds[0]:bounds[1]]:
+        write_item(cat, docs_dir, env, item)
+    return bounds[1] - bounds[0]
+
+
+def write_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, progress: Any = None) -> None:
+    """Item pages are independent, so large catalogues use every core (fork: nothing pickled)."""
+    n = len(cat.items)
+    workers = min(os.cpu_count() or 1, 8)
+    if n < 2000 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in cat.items:
+            write_item(cat, docs_dir, env, item)
+    else:
+        _SHARED.update(cat=cat, docs_dir=docs_dir, env=env)
+        step = 500
+        chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
+        done = 0
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for count in pool.map(_write_chunk, chunks):
+                    done += count
+                    if progress and done % 2000 == 0:
+                        progress(f"已生成 {done}/{n} 个事项页面")
+        finally:
+            _SHARED.clear()
+    write_redirects(cat, docs_dir)
+
+
+__all__ = ["Citation", "item_context", "write_all_items", "write_items"]

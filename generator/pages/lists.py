@@ -1,0 +1,133 @@
+"""Home, category, department and township pages and their index pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..model import KINDS, Catalogue, Change, Item
+from .base import render, write_page
+from .items import ACTIONS
+
+
+def latest_changes(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
+    """The newest history entries across all items, in the change log's order (generator.changes)."""
+    from ..changes import latest
+
+    return latest(cat, n)
+
+
+def category_groups(cat: Catalogue, counts: Counter[str]) -> list[tuple[str | None, list[tuple[Any, int]]]]:
+    """Categories by group, in file order of each group's first category."""
+    groups: dict[str | None, list[tuple[Any, int]]] = {}
+    for c in cat.categories:
+        groups.setdefault(c.group, []).append((c, counts[c.id]))
+    return list(groups.items())
+
+
+def write_home(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    active = cat.active_items
+    kinds = Counter(i.responsibility for i in active)
+    body = render(
+        env, "home.html", "index.md",
+        active=active,
+        counts=[(k, kinds[k]) for k in KINDS],
+        groups=category_groups(cat, Counter(i.category for i in active)),
+        latest=latest_changes(cat),
+        actions=ACTIONS,
+    )
+    write_page(docs_dir, "index.md", title=cat.identity.title, body=body, updated=updated,
+               published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home"})
+
+
+class Rows:
+    """Each item's table row rendered once and reused on every list page (all at depth 2)."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.macro = env.get_template("_macros.html").module.item_row  # type: ignore[attr-defined]
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, items: list[Item]) -> list[str]:
+        out = []
+        for item in items:
+            row = self.cache.get(item.code)
+            if row is None:
+                row = self.cache[item.code] = self.macro("../../", item)
+            out.append(row)
+        return out
+
+
+def _rows(env: jinja2.Environment) -> Rows:
+    """One row cache per build (kept on the environment, which lives for one build)."""
+    rows = getattr(env, "qd_rows", None)
+    if rows is None:
+        rows = Rows(env)
+        env.qd_rows = rows  # type: ignore[attr-defined]
+    return rows
+
+
+def _section(sid: str, title: str, rows: list[str]) -> dict[str, Any]:
+    return {"id": sid, "title": title, "rows": rows}
+
+
+def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    rows = _rows(env)
+    active = cat.active_items
+    counts = Counter(i.category for i in active)
+    for c in cat.categories:
+        rel = f"categories/{c.id}/index.md"
+        items = [i for i in active if i.category == c.id]
+        sections = [_section(k, cat.labels.of(k), rows([i for i in items if i.responsibility == k])) for k in KINDS]
+        body = render(env, "list_page.html", rel, kind="category", heading=c.name,
+                      intro=[f"分组：{c.group}"] * bool(c.group) + [c.description] * bool(c.description),
+                      sections=[s for s in sections if s["rows"]] or [_section("items", "事项", [])], links=[])
+        write_page(docs_dir, rel, title=c.name, body=body, updated=updated, meta={"qd_kind": "category"})
+    groups = [(g, [{"href": f"categories/{c.id}/", "text": c.name, "extra": f"{n} 项"} for c, n in cs])
+              for g, cs in category_groups(cat, counts)]
+    body = render(env, "index_page.html", "categories/index.md", heading="事项分类", groups=groups)
+    write_page(docs_dir, "categories/index.md", title="事项分类", body=body, updated=updated)
+
+
+def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    rows = _rows(env)
+    active = cat.active_items
+    roles: dict[str, dict[str, list[Item]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
+    for item in active:
+        for duty in item.departments:
+            if duty.department in roles:
+                roles[duty.department][duty.role].append(item)
+    for d in cat.departments:
+        rel = f"departments/{d.id}/index.md"
+        intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
+        sections = [_section("lead", "牵头的事项", rows(roles[d.id]["lead"])), _section("support", "配合的事项", rows(roles[d.id]["support"]))]
+        body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
+        write_page(docs_dir, rel, title=d.name, body=body, updated=updated, meta={"qd_kind": "department"})
+    levels = {"county": "县级部门", "township": "乡镇内设机构"}
+    groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
+                        "extra": f"牵头 {len(roles[d.id]['lead'])} 项，配合 {len(roles[d.id]['support'])} 项"}
+                       for d in cat.departments if d.level == level])
+              for level, label in levels.items()]
+    body = render(env, "index_page.html", "departments/index.md", heading="部门", groups=[g for g in groups if g[1]])
+    write_page(docs_dir, "departments/index.md", title="部门", body=body, updated=updated)
+
+
+def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    rows = _rows(env)
+    active = cat.active_items
+    counts = {t.id: 0 for t in cat.townships}
+    for t in cat.townships:
+        rel = f"townships/{t.id}/index.md"
+        items = [i for i in active if i.applies_to(t.id)]
+        counts[t.id] = len(items)
+        sections = [_section(k, cat.labels.of(k), rows([i for i in items if i.responsibility == k])) for k in KINDS]
+        links = [{"href": f"townships/{t.id}/handbook/", "text": "本乡镇工作手册（可打印）"}] if (docs_dir / f"townships/{t.id}/handbook/index.md").exists() else []
+        body = render(env, "list_page.html", rel, kind="township", heading=t.name,
+                      intro=[f"在{t.name}适用的现行事项共 {len(items)} 项。"], sections=sections, links=links)
+        write_page(docs_dir, rel, title=t.name, body=body, updated=updated, meta={"qd_kind": "township"})
+    entries = [{"href": f"townships/{t.id}/", "text": t.name, "extra": f"{counts[t.id]} 项"} for t in cat.townships]
+    body = render(env, "index_page.html", "townships/index.md", heading="乡镇（街道）", groups=[(None, entries)])
+    write_page(docs_dir, "townships/index.md", title="乡镇（街道）", body=body, updated=updated)

@@ -1,0 +1,236 @@
+"""The built site, read as a user's browser would get it: parsed HTML of real builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from generator.build import build_site
+from generator.model import Catalogue
+from generator.validate import check
+
+from .conftest import MINIMAL, SAMPLE
+from .site_helpers import HOSTILE, hostile_catalogue, parse
+
+CATALOGUES = [pytest.param(MINIMAL, id="minimal"), pytest.param(SAMPLE, id="sample")]
+
+
+def _load(path: Path) -> Catalogue:
+    cat, _ = check(path)
+    assert cat is not None
+    return cat
+
+
+@pytest.fixture(params=CATALOGUES)
+def built(request: pytest.FixtureRequest, build_site_of: Callable[[Path], Path]) -> tuple[Catalogue, Path]:
+    if not (request.param / "catalogue.yml").exists():
+        pytest.skip("sample catalogue not written yet")
+    return _load(request.param), build_site_of(request.param)
+
+
+def test_url_contract(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    urls = ["", "items/", "laws/", "changes/", "categories/", "departments/", "townships/"]
+    urls += [f"items/{i.code}/" for i in cat.items]
+    urls += [f"items/{old}/" for i in cat.items for old in i.formerly]
+    urls += [f"categories/{c.id}/" for c in cat.categories]
+    urls += [f"departments/{d.id}/" for d in cat.departments]
+    urls += [f"townships/{t.id}/" for t in cat.townships]
+    urls += [f"laws/{law.id}/" for law in cat.laws]
+    if cat.identity.general_workflow:
+        urls.append("workflow/")
+    missing = [u for u in urls if not (site / u / "index.html").is_file()]
+    assert not missing
+
+
+def test_every_item_page(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    for item in cat.items:
+        page = parse(site / "items" / item.code / "index.html")
+        text = page.visible
+        assert page.find("h1", class_="qd-title"), item.code
+        assert item.name in text and item.code in text
+        assert cat.labels.of(item.responsibility) in text
+        assert cat.category[item.category].name in text
+        # Lead department first in the responsibility table.
+        depts = [cat.department[d.department].name for d in item.lead_departments()]
+        positions = [text.index(name) for name in depts]
+        assert positions == sorted(positions), item.code
+        for duty in item.township.duties if item.township else []:
+            assert " ".join(duty.split()) in text
+        for cite in item.basis:
+            law = cat.law[cite.law]
+            assert f"《{law.title}》" in text
+            for ref in cite.articles:
+                href = f"../../laws/{law.id}/#art-{ref.replace('.', '-')}"
+                assert href in page.links(), (item.code, href)
+                target = parse(site / "laws" / law.id / "index.html")
+                assert f"art-{ref.replace('.', '-')}" in target.ids, (law.id, ref)
+                first = (law.article_text(ref) or "").split("\n")[0]
+                assert " ".join(first.split())[:30] in text
+        for step in item.workflow:
+            assert f"step-{step.id}" in page.ids
+        for h in item.history:
+            assert h.approval in text
+        if cat.identity.site_url:
+            link = f"{cat.identity.site_url.rstrip('/')}/items/{item.code}/"
+            assert link in page.links()
+        assert "更新日期" in text and cat.identity.version in text
+
+
+def test_redirects_and_tombstones(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    table = parse(site / "items" / "index.html")
+    home = parse(site / "index.html")
+    for item in cat.items:
+        for old in item.formerly:
+            page = parse(site / "items" / old / "index.html")
+            assert page.find("meta", **{"http-equiv": "refresh"})[0]["content"].endswith(f"url=../{item.code}/")
+            assert page.find("link", rel="canonical")
+            assert f"../{item.code}/" in page.links()
+        listed = f"{item.code}/" in table.links()
+        if item.cancelled:
+            page = parse(site / "items" / item.code / "index.html")
+            assert page.find("div", class_="qd-banner qd-banner--cancelled")
+            assert "本事项已取消" in page.visible and item.cancelled.approval in page.visible
+            assert not listed
+        else:
+            assert listed
+    assert f"{len(cat.active_items)} 现行事项" in home.visible
+
+
+def test_law_pages_list_citing_items(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    for law in cat.laws:
+        page = parse(site / "laws" / law.id / "index.html")
+        anchors = {i for i in page.ids if i.startswith("art-")}
+        assert {f"art-{a.replace('.', '-')}" for a in law.articles} <= anchors
+        for item in cat.active_items:
+            if any(c.law == law.id for c in item.basis):
+                assert f"../../items/{item.code}/" in page.links(), (law.id, item.code)
+
+
+def test_pages_stay_small_and_items_out_of_nav(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'class="md-nav__link[^"]*"[^>]*href="items/[^"/]+/"', home)
+    for item in cat.items[:20]:
+        assert (site / "items" / item.code / "index.html").stat().st_size < 120_000
+
+
+def test_nothing_is_fetched_from_another_host(built: tuple[Catalogue, Path]) -> None:
+    _, site = built
+    fetching = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("image", "href")}
+    for path in site.rglob("*.html"):
+        page = parse(path)
+        for tag, attrs in page.tags:
+            for attr in ("src", "href"):
+                value = attrs.get(attr, "")
+                if (tag, attr) in fetching and value.startswith(("http:", "https:", "//")):
+                    assert tag == "link" and attrs.get("rel") == "canonical", (path, tag, value)
+    for css in site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+        assert "@import" not in css.read_text(encoding="utf-8"), css
+
+
+def test_every_page_has_language_dates_and_footer(built: tuple[Catalogue, Path]) -> None:
+    cat, site = built
+    for path in site.rglob("index.html"):
+        page = parse(path)
+        if page.find("meta", **{"http-equiv": "refresh"}):
+            continue
+        assert page.find("html", lang="zh-CN"), path
+        text = page.visible
+        assert "更新日期" in text, path
+        assert f"清单版本：{cat.identity.version}" in text, path
+        if cat.identity.sample:
+            assert "示例数据" in text, path
+        if cat.identity.portal and cat.identity.portal.site_code:
+            assert cat.identity.portal.site_code in text, path
+
+
+def test_footer_names_the_git_commit(build_site_of: Callable[[Path], Path]) -> None:
+    commit = subprocess.run(["git", "-C", str(MINIMAL), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if commit.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert commit.stdout.strip() in parse(build_site_of(MINIMAL) / "index.html").visible
+
+
+def test_hostile_text_is_shown_as_text(tmp_path: Path) -> None:
+    catalogue = hostile_catalogue(MINIMAL, tmp_path / "hostile")
+    site = tmp_path / "site"
+    assert build_site(catalogue, site, quiet=True) == 0
+    seen = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        page = parse(path)
+        assert "<script>alert" not in html, path
+        # JSON-LD may carry the text, escaped (\u003c); nothing may close or open a script.
+        assert not any("<script" in s or "</" in s for s in page.scripts), path
+        for _, attrs in page.tags:
+            assert not any(v.strip().lower().startswith("javascript:") for v in attrs.values()), path
+        assert "49" not in re.sub(r"<svg.*?</svg>|<script.*?</script>|\d49|49\d", "", html, flags=re.S), path
+        for found in ("<b>粗</b>", "[x](javascript:alert(1))", "{{ 7*7 }}"):
+            seen += page.visible.count(found)
+        if 'class="qd-page' in html:  # generated pages: Markdown never ran on catalogue text
+            assert not page.find("em") and not page.find("pre"), path
+    assert seen > 50
+    item = parse(site / "items" / "T-001" / "index.html")
+    assert " ".join(HOSTILE.split()) in item.visible  # summary, duties, notes: shown verbatim
+    for page in ("workflow", "laws/forest-fire-regulation", "", "items", "changes", "categories/emergency"):
+        assert " ".join(HOSTILE.split()) in parse(site / page / "index.html").visible, page
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_two_builds_are_byte_identical(catalogue: Path, tmp_path: Path) -> None:
+    if not (catalogue / "catalogue.yml").exists():
+        pytest.skip("sample catalogue not written yet")
+    assert build_site(catalogue, tmp_path / "one", quiet=True) == 0
+    assert build_site(catalogue, tmp_path / "two", quiet=True) == 0
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_failed_check_leaves_out_untouched(minimal_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "live"
+    assert build_site(minimal_copy, out, quiet=True) == 0
+    before = _tree(out)
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("category: emergency", "category: nowhere"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--catalogue", str(minimal_copy), "--out", str(out)],
+                            capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 1
+    assert "nowhere" in result.stdout and "unknown-category" in result.stdout
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue", "live"]  # no leftovers
+
+
+def test_build_replaces_out_and_reports_progress(minimal_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--catalogue", str(minimal_copy), "--out", str(out)],
+                            capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    assert "完成" in result.stderr
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    shutil.rmtree(out)
+
+
+def test_raw_pages_skip_markdown_without_changing_a_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's shortcut (raw HTML set aside) gives what Python-Markdown gives."""
+    assert build_site(MINIMAL, tmp_path / "fast", quiet=True) == 0
+    monkeypatch.setenv("QINGDAN_MARKDOWN_ALL", "1")
+    assert build_site(MINIMAL, tmp_path / "markdown", quiet=True) == 0
+    assert _tree(tmp_path / "fast") == _tree(tmp_path / "markdown")
