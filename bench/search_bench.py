@@ -1,0 +1,218 @@
+"""Search budgets and precision, measured in headless Debian chromium.
+
+    python bench/search_bench.py CATALOGUE_DIR [--site BUILT_SITE] [--queries 200] [--json OUT]
+
+Without --site, only the search parts are written (index, search.js/css and a
+stub page carrying the header search box), which takes seconds instead of a full
+site build; with --site the real built site is used (its index is re-used).
+
+Reports:
+- index build time and size;
+- bytes transferred (bodies + headers, as chromium counts them) for the first
+  search including the engine, and for each further query;
+- milliseconds from typing (the input event) to the results being in the page;
+- top-10 precision against exact-substring ground truth for queries taken from
+  the text: item names, substrings of duties, article numbers (第三十四条) and
+  short phrases that start mid-word (so they span two words).
+Budgets (issue 5): first search <= 300 KB, further <= 100 KB, <= 300 ms, precision >= 0.9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.search import index_site  # noqa: E402
+from generator.searchtext import item_text, joined, norm  # noqa: E402
+from generator.validate import check  # noqa: E402
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STUB = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>search bench</title></head><body>
+<input type="checkbox" id="__search">
+<div class="md-search qd-search" data-qd-search><form action="search/"><input name="q" data-qd-search-input></form>
+<div data-qd-search-status></div><ol data-qd-search-list></ol></div>
+<link rel="stylesheet" href="assets/qingdan/search/search.css">
+<script src="assets/qingdan/search/search.js" defer></script></body></html>"""
+
+
+def stub_site(cat, out: Path) -> float:  # type: ignore[no-untyped-def]
+    (out / "assets" / "qingdan").mkdir(parents=True)
+    shutil.copytree(ROOT / "generator" / "assets" / "search", out / "assets" / "qingdan" / "search")
+    (out / "index.html").write_text(STUB, encoding="utf-8")
+    start = time.monotonic()
+    index_site(out, cat)
+    return time.monotonic() - start
+
+
+def make_queries(cat, n: int, seed: int = 7) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    rnd = random.Random(seed)
+    items = sorted(cat.items, key=lambda i: i.code)
+    out: list[tuple[str, str]] = []
+    kinds = ["name", "duty", "article", "phrase"]
+    while len(out) < n:
+        item = rnd.choice(items)
+        text = item_text(cat, item)
+        kind = kinds[len(out) % 4]
+        long_body = [t for t in text.body if len(t) >= 8]
+        if kind == "name":
+            q = item.name
+        elif kind == "duty":
+            src = rnd.choice(long_body)
+            size = rnd.randint(4, min(10, len(src)))
+            start = rnd.randrange(0, len(src) - size + 1)
+            q = src[start:start + size]
+        elif kind == "article":
+            arts = [t for t in text.body if t.startswith("第") and t.endswith(("条", "款")) and not t[1].isdigit()]
+            if not arts:
+                continue
+            q = rnd.choice(arts)
+        else:
+            src = rnd.choice([item.name, *long_body])
+            size = rnd.randint(3, 6)
+            start = rnd.randrange(1, max(2, len(src) - size + 1))
+            q = src[start:start + size]
+        if q.strip():
+            out.append((kind, q))
+    return out
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+# Bytes come from Resource Timing (transferSize: headers + body as sent, 0 when cached),
+# read in the page once the results are shown, so no request is counted for the wrong query.
+TYPE_AND_WAIT = """async ([q]) => {
+  performance.setResourceTimingBufferSize(100000);
+  const input = document.querySelector('[data-qd-search-input]');
+  const box = input.closest('[data-qd-search]');
+  const before = performance.getEntriesByType('resource').length;
+  const t0 = performance.now();
+  input.value = q;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  while (box.dataset.qdDone !== q) await new Promise(r => setTimeout(r, 1));
+  const ms = performance.now() - t0;
+  await new Promise(r => setTimeout(r, 100));
+  const bytes = performance.getEntriesByType('resource').slice(before).reduce((n, e) => n + e.transferSize, 0);
+  return [bytes, ms];
+}"""
+ENGINE = """() => performance.getEntriesByType('resource').filter(e => /search\\.(js|css)/.test(e.name))
+  .reduce((n, e) => n + e.transferSize, 0)"""
+
+
+def run_browser(base: str, queries: list[tuple[str, str]], truth: list[set[str]]) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # Budgets: a fresh context per first search, then 20 further queries in the same page.
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        engine = page.evaluate(ENGINE)  # search.js and search.css come with every page
+        per_query: list[tuple[str, int, float]] = []
+        for _, q in queries[:21]:
+            size, ms = page.evaluate(TYPE_AND_WAIT, [q])
+            per_query.append((q, size, ms))
+        # Precision: every query through the engine, top 10 codes.
+        got = page.evaluate("""async (qs) => { const out = [];
+          for (const q of qs) { const r = await qingdanSearch.search(q, {});
+            out.push((await qingdanSearch.records(r.m, r.ids.slice(0, 10))).map(x => x.code)); }
+          return out; }""", [q for _, q in queries])
+        browser.close()
+    precision = []
+    for codes, gt in zip(got, truth):
+        if gt:
+            precision.append(len([c for c in codes if c in gt]) / min(10, len(gt)))
+    first_q, first_bytes, first_ms = per_query[0]
+    further = per_query[1:]
+    return {
+        "engine_bytes": engine,
+        "first_query": first_q,
+        "first_search_bytes": engine + first_bytes,
+        "first_search_ms": round(first_ms, 1),
+        "further_bytes_max": max(b for _, b, _ in further),
+        "further_bytes_median": statistics.median(b for _, b, _ in further),
+        "further_ms_max": round(max(ms for _, _, ms in further), 1),
+        "further_ms_median": round(statistics.median(ms for _, _, ms in further), 1),
+        "further": [[q, b, round(ms, 1)] for q, b, ms in further],
+        "precision_queries": len(precision),
+        "precision_mean": round(statistics.mean(precision), 4),
+        "precision_by_kind": {},
+        "_precision": precision,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("catalogue", type=Path)
+    parser.add_argument("--site", type=Path, help="a site built by `qingdan build` from the same catalogue")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+
+    start = time.monotonic()
+    cat, _ = check(args.catalogue)
+    assert cat is not None, "catalogue invalid"
+    print(f"loaded {len(cat.items)} items in {time.monotonic() - start:.1f} s", file=sys.stderr)
+    tmp = None
+    if args.site:
+        site, index_seconds = args.site, None
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="search-bench-"))
+        site = tmp / "site"
+        index_seconds = round(stub_site(cat, site), 1)
+    index_files = [p for p in (site / "search-index").rglob("*") if p.is_file()]
+    index_bytes = sum(p.stat().st_size for p in index_files)
+    queries = make_queries(cat, args.queries)
+    texts = {i.code: joined(item_text(cat, i)) for i in cat.items}
+    truth = [{code for code, text in texts.items() if norm(q) in text} for _, q in queries]
+    server, base = serve(site)
+    try:
+        figures = run_browser(base, queries, truth)
+    finally:
+        server.shutdown()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    by_kind: dict[str, list[float]] = {}
+    precision = figures.pop("_precision")
+    scored = [(kind, q) for (kind, q), gt in zip(queries, truth) if gt]
+    misses = []
+    for (kind, q), p in zip(scored, precision):  # type: ignore[arg-type]
+        by_kind.setdefault(kind, []).append(p)
+        if p < 0.9:
+            misses.append([kind, q, round(p, 2)])
+    figures["below_0.9"] = misses
+    figures["precision_by_kind"] = {k: round(statistics.mean(v), 4) for k, v in sorted(by_kind.items())}
+    figures.update(items=len(cat.items), index_seconds=index_seconds, index_files=len(index_files),
+                   index_bytes=index_bytes)
+    text = json.dumps(figures, ensure_ascii=False, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

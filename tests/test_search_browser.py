@@ -1,0 +1,229 @@
+"""Search in a real browser: real queries on built sites, under a sub-path, nothing from other hosts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+import pytest
+
+from generator.model import Catalogue, Item
+from generator.searchtext import DATA, item_text, joined, norm
+from generator.validate import check
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "catalogue"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def sample() -> Catalogue:
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    return cat
+
+
+@pytest.fixture(scope="module")
+def base(sample_site: Path, serve: Callable[..., str]) -> str:
+    return serve(sample_site)
+
+
+def results(page: Any, base: str, **params: str) -> list[str]:
+    """Open /search/?…, wait for the results, return the codes shown, best first."""
+    page.goto(base + "search/?" + urlencode(params))
+    page.wait_for_function("document.querySelector('[data-qd-search-page]').dataset.qdDone !== undefined")
+    return page.locator("[data-qd-results] .qd-hit__code").all_inner_texts()
+
+
+def matching(cat: Catalogue, query: str) -> list[Item]:
+    """Ground truth: the items whose searchable text holds the exact query."""
+    q = norm(query)
+    return [i for i in cat.items if q in joined(item_text(cat, i))]
+
+
+def test_exact_code_comes_first(page: Any, base: str, sample: Catalogue) -> None:
+    for item in sample.items[:: max(1, len(sample.items) // 5)]:
+        assert results(page, base, q=item.code)[0] == item.code
+    # Lower case and full-width letters are the same code.
+    item = sample.items[0]
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in item.code.lower())
+    assert results(page, base, q=full_width)[0] == item.code
+
+
+def test_former_code_finds_the_current_item(page: Any, base: str, sample: Catalogue) -> None:
+    recoded = [i for i in sample.items if i.formerly]
+    assert recoded, "the sample catalogue should have a recoded item"
+    for item in recoded:
+        assert results(page, base, q=item.formerly[0])[0] == item.code
+        assert "曾用编码" in page.locator("[data-qd-results] .qd-hit").first.inner_text()
+
+
+def test_word_in_the_middle_of_a_duty(page: Any, base: str, sample: Catalogue) -> None:
+    found = 0
+    for item in sample.items:
+        duties = (item.township.duties if item.township else []) + [d for x in item.departments for d in x.duties]
+        for duty in duties:
+            query = duty[3:7]
+            if len(query) == 4 and 1 <= len(matching(sample, query)) <= 3:
+                assert item.code in results(page, base, q=query)[:3], query
+                found += 1
+                break
+        if found == 3:
+            break
+    assert found == 3
+
+
+def simplified_to_traditional() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in (DATA / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if line and not line.startswith("#") and len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table.setdefault(simp, trad)
+    return table
+
+
+def test_traditional_characters(page: Any, base: str, sample: Catalogue) -> None:
+    to_trad = simplified_to_traditional()
+    checked = 0
+    for item in sample.items:
+        trad = "".join(to_trad.get(c, c) for c in item.name)
+        if trad != item.name and len(matching(sample, item.name)) <= 3:
+            codes = results(page, base, q=trad)
+            assert item.code in codes[:3], trad
+            assert page.locator("[data-qd-results] .qd-hit__name mark").count() > 0  # the match is marked
+            checked += 1
+        if checked == 3:
+            break
+    assert checked == 3
+
+
+def test_article_number_in_chinese(page: Any, base: str, sample: Catalogue) -> None:
+    from generator.searchtext import article_names
+
+    item = next(i for i in sample.items for c in i.basis if c.articles)
+    citation = next(c for c in item.basis if c.articles)
+    query = f"《{sample.law[citation.law].title}》{article_names(citation.articles[0])[1]}"
+    truth = {i.code for i in matching(sample, sample.law[citation.law].title)} & {
+        i.code for i in matching(sample, article_names(citation.articles[0])[1])}
+    assert item.code in truth
+    assert set(results(page, base, q=query)[:3]) <= truth
+
+
+def test_filters(page: Any, base: str, sample: Catalogue) -> None:
+    # Responsibility kind: every result carries the chosen label.
+    results(page, base, q="乡镇", kind="support")
+    kinds = page.locator("[data-qd-results] .qd-hit__kind").all_inner_texts()
+    assert kinds and set(kinds) == {sample.labels.support}
+    # Township: an item that applies to some townships only.
+    item = next(i for i in sample.items if i.townships != "all")
+    inside = item.townships[0]  # type: ignore[index]
+    outside = next(t.id for t in sample.townships if not item.applies_to(t.id))
+    assert item.code in results(page, base, q=item.name, township=inside)[:3]
+    assert item.code not in results(page, base, q=item.name, township=outside)
+    # Category and department, chosen with the keyboard in the page; the URL follows.
+    results(page, base, q=item.name)
+    page.locator("select[name=category]").focus()
+    page.keyboard.press("End")  # the last category
+    last = sample.categories[-1]
+    page.wait_for_function(f"location.search.includes('category={last.id}')")
+    page.wait_for_function("document.querySelector('[data-qd-search-page]').dataset.qdDone.includes('category=')")
+    codes = page.locator("[data-qd-results] .qd-hit__code").all_inner_texts()
+    assert all(sample.item[c].category == last.id for c in codes)
+    dept = item.departments[0].department if item.departments else None
+    if dept:
+        assert item.code in results(page, base, q=item.name, department=dept)[:3]
+
+
+def test_cancelled_items_are_found_and_marked(page: Any, base: str, sample: Catalogue) -> None:
+    cancelled = [i for i in sample.items if i.cancelled]
+    if not cancelled:
+        pytest.skip("the sample catalogue has no cancelled item")
+    item = cancelled[0]
+    assert results(page, base, q=item.code)[0] == item.code
+    assert "已取消" in page.locator("[data-qd-results] .qd-hit").first.inner_text()
+
+
+def test_header_box_by_keyboard(page: Any, base: str, sample: Catalogue) -> None:
+    item = sample.items[1]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base)
+    page.keyboard.press("/")
+    page.keyboard.type(item.code)
+    page.wait_for_function("code => document.querySelector('[data-qd-search]').dataset.qdDone === code", arg=item.code)
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('qd-hit__link')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/items/{item.code}/")
+    assert page.url.startswith(base)  # the sub-path is kept
+
+
+def test_without_javascript_the_page_says_so(chromium: Any, sample_site: Path, serve: Callable[..., str]) -> None:
+    base = serve(sample_site)
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "search/?q=森林防火")
+        text = page.locator("article").inner_text()
+        assert "搜索需要浏览器启用 JavaScript" in text
+        page.get_by_role("link", name="全部事项").last.click()
+        page.wait_for_url("**/items/")
+    finally:
+        context.close()
+
+
+# ---- budgets on a generated catalogue -------------------------------------------
+
+@pytest.fixture(scope="module")
+def generated_site(tmp_path_factory: pytest.TempPathFactory, build_site_of: Callable[[Path], Path]) -> Path:
+    folder = tmp_path_factory.mktemp("generated") / "catalogue"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_catalogue.py"), "2000", str(folder)], check=True)
+    return build_site_of(folder)
+
+
+BYTES_FOR = """async ([q]) => {
+  performance.setResourceTimingBufferSize(100000);
+  const input = document.querySelector('[data-qd-search-input]');
+  const box = input.closest('[data-qd-search]');
+  const before = performance.getEntriesByType('resource').length;
+  input.value = q;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  while (box.dataset.qdDone !== q) await new Promise(r => setTimeout(r, 5));
+  await new Promise(r => setTimeout(r, 100));
+  return performance.getEntriesByType('resource').slice(before).reduce((n, e) => n + e.transferSize, 0);
+}"""
+
+
+def test_bytes_per_query_within_budget(page: Any, generated_site: Path, serve: Callable[..., str]) -> None:
+    base = serve(generated_site)
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    engine = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => /search\\/search\\.(js|css)/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)""")
+    assert engine > 0
+    queries = ["工业园区消防安全隐患登记", "第三十四条", "违规建房", "BX-03-00123", "网格员巡查发现",
+               "协助县级部门开展调查取证", "森林防火宣传教育", "指导村（社区）"]
+    first = engine + page.evaluate(BYTES_FOR, [queries[0]])
+    assert first <= 300_000, f"first search transferred {first} bytes"
+    for q in queries[1:]:
+        size = page.evaluate(BYTES_FOR, [q])
+        assert size <= 100_000, f"{q}: {size} bytes"
+    assert page.locator("[data-qd-search-list] .qd-hit").count() > 0
+
+
+def test_catalogue_text_is_shown_as_text(page: Any, minimal_copy: Path, build_site_of: Callable[[Path], Path],
+                                         serve: Callable[..., str]) -> None:
+    evil = "<script>alert(1)</script>{{ 7*7 }}[x](javascript:alert(1))"
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("name: 森林防火巡查", f"name: '森林防火巡查{evil}'"),
+                    encoding="utf-8")
+    base = serve(build_site_of(minimal_copy))
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    assert results(page, base, q="T-001") == ["T-001"]
+    assert page.locator("[data-qd-results] .qd-hit__name").first.inner_text() == "森林防火巡查" + evil
+    assert results(page, base, q="script")[0] == "T-001"  # found, and still only text
+    assert page.locator("[data-qd-results] script").count() == 0 and not dialogs
