@@ -17,11 +17,11 @@ def _check(args: argparse.Namespace) -> int:
     from .problems import errors, report_json, report_text
     from .validate import check
 
-    _, problems = check(Path(args.dir))
+    cat, problems = check(Path(args.dir))
     if args.against:
         from .policy import policy_problems
 
-        problems += policy_problems(args.against, Path(args.dir))
+        problems += policy_problems(args.against, Path(args.dir), cat)
     out = report_json(problems) if args.format == "json" else report_text(problems)
     sys.stdout.write(out)
     return 1 if errors(problems) else 0
@@ -62,7 +62,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .sheets import run_import
 
-    return run_import(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None)
+    return run_import(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -117,6 +117,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--into", required=True, help="已有的清单文件夹")
     p.add_argument("--code-prefix", default="SX", help="没有编码列时生成编码的前缀")
     p.add_argument("--mapping", help="表头映射文件（YAML）")
+    p.add_argument("--approval", help="新事项 history 的批准文件（默认取 catalogue.yml 的 approval）")
     p.set_defaults(run=_import)
 
     p = sub.add_parser("export", help="导出为 XLSX、CSV 或 JSON")

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Time the pull-request review steps on a synthetic catalogue of N items (default 16000) in a
+# scratch git repository: `qingdan diff HEAD:catalogue catalogue` and `qingdan check --against`,
+# after one item was renamed in the working tree.
+#   bash bench/review.sh [N]
+set -euo pipefail
+n=${1:-16000}
+repo=${BENCH_DIR:-/tmp/qingdan-review-$n}
+if [ ! -d "$repo/.git" ]; then
+  python3 "$(dirname "$0")/make_catalogue.py" "$n" "$repo/catalogue"
+  git -C "$repo" init -q -b main
+  git -C "$repo" add -A
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit -q -m base
+fi
+git -C "$repo" checkout -q -- catalogue
+first=$(cd "$repo" && find catalogue/items -name '*.yml' | sort | sed -n 1p)
+sed -i '0,/^name: /s/^name: \(.*\)/name: \1（调整）/' "$repo/$first"
+cd "$repo"
+/usr/bin/time -f "diff of $n items: %e s wall, %U s user, peak %M KB" qingdan diff HEAD:catalogue catalogue | tail -1
+/usr/bin/time -f "check --against of $n items: %e s wall, %U s user, peak %M KB" qingdan check catalogue --against HEAD:catalogue | tail -1 || true

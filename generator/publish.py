@@ -1,0 +1,107 @@
+"""``qingdan publish --out DIR``: build beside DIR, verify, then swap it in with renames.
+
+For hosts that serve a folder (a government portal's web root). The live
+folder is touched only after a complete build whose every permanent URL has
+been checked: items, ``formerly`` redirects, categories, departments,
+townships, laws, the lists, ``/changes/`` and ``/feed.xml``; and every item
+URL the live site already serves must still be there. A failed build or a
+failed check leaves DIR exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .model import Catalogue
+
+LISTS = ("index.html", "items/index.html", "laws/index.html", "changes/index.html")
+
+
+def expected_files(cat: Catalogue) -> list[str]:
+    """Files (relative to the site root) that must exist for every published URL to work."""
+    files = list(LISTS) + ["feed.xml"]
+    files += [f"items/{i.code}/index.html" for i in cat.items]
+    files += [f"items/{old}/index.html" for i in cat.items for old in i.formerly]
+    files += [f"categories/{c.id}/index.html" for c in cat.categories]
+    files += [f"departments/{d.id}/index.html" for d in cat.departments]
+    files += [f"townships/{t.id}/index.html" for t in cat.townships]
+    files += [f"laws/{law.id}/index.html" for law in cat.laws]
+    return sorted(set(files))
+
+
+def verify_site(site: Path, cat: Catalogue, live: Path | None = None) -> list[str]:
+    """Plain-words problems of a built site; empty when it may go live."""
+    problems = [f"缺少 {rel}（网址 /{rel.removesuffix('index.html')}）" for rel in expected_files(cat) if not (site / rel).is_file()]
+    for item in cat.items:
+        for old in item.formerly:
+            page = site / "items" / old / "index.html"
+            if page.is_file() and f"items/{item.code}/" not in page.read_text(encoding="utf-8"):
+                problems.append(f"曾用编码页 /items/{old}/ 没有转到 /items/{item.code}/")
+    feed = site / "feed.xml"
+    if feed.is_file():
+        try:
+            ET.parse(feed)
+        except ET.ParseError as exc:
+            problems.append(f"feed.xml 不是有效的 XML：{exc}")
+    if live is not None and (live / "items").is_dir():
+        for page in sorted((live / "items").glob("*/index.html")):
+            rel = page.relative_to(live).as_posix()
+            if not (site / rel).is_file():
+                problems.append(f"正在发布的网址 /{rel.removesuffix('index.html')} 在新网站中消失了（事项不能删除，只能取消）")
+    return problems
+
+
+def swap(new_site: Path, out: Path) -> None:
+    """Rename ``out`` away, rename ``new_site`` in, remove the old one; put it back if the second rename fails."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}") if out.exists() else None
+    if old is not None:
+        out.rename(old)
+    try:
+        new_site.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(catalogue: Path, out: Path) -> int:
+    """0 published; 1 invalid catalogue, failed build or failed check (OUT untouched); 2 bad OUT."""
+    from .build import build_site
+    from .validate import check
+
+    out = Path(out).absolute()
+    if out.exists() and not out.is_dir():
+        print(f"发布位置 {out} 已存在但不是文件夹，未发布。", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.publish-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        try:
+            built = build_site(Path(catalogue), staging, quiet=False)
+        except Exception as exc:  # noqa: BLE001 - any failure must end here, before the swap
+            print(f"生成时出现内部错误（{type(exc).__name__}: {exc}）。", file=sys.stderr)
+            built = 1
+        if built != 0:
+            print(f"生成失败，未发布；{out} 保持不变。", file=sys.stderr)
+            return 1
+        cat, _ = check(Path(catalogue))
+        if cat is None:  # cannot happen after a successful build; keeps the type checker honest
+            return 1
+        problems = verify_site(staging, cat, out if out.is_dir() else None)
+        if problems:
+            print(f"核验失败（{len(problems)} 处），未发布；{out} 保持不变：", file=sys.stderr)
+            for line in problems[:50]:
+                print(f"  {line}", file=sys.stderr)
+            return 1
+        swap(staging, out)
+        print(f"已发布到 {out}（核验 {len(expected_files(cat))} 个网址）。", file=sys.stderr)
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
