@@ -1,0 +1,100 @@
+"""Open data in the built site: /downloads/, /items/<code>.json, schema.org JSON-LD."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Callable
+
+import jsonschema
+from openpyxl import load_workbook
+
+from generator.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
+HOSTILE = "</script><script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1)) <!--"
+
+
+def _jsonld(html: str) -> dict:  # type: ignore[type-arg]
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert m, "no JSON-LD on the page"
+    return json.loads(m.group(1))
+
+
+def test_downloads_page_lists_files_with_sizes_and_version(build_site_of: Callable[[Path], Path]) -> None:
+    site = build_site_of(MINIMAL)
+    html = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    for name in ("qingdan.xlsx", "qingdan.csv", "qingdan.json", "qingdan.schema.json", "item.schema.json"):
+        path = site / "downloads" / name
+        assert path.is_file() and f'href="../downloads/{name}"' in html
+    size = (site / "downloads" / "qingdan.xlsx").stat().st_size
+    assert f"{size / 1024:.1f} KB" in html
+    assert "2025.1版" in html
+    assert "数据下载" in (site / "index.html").read_text(encoding="utf-8")  # in the navigation
+    # the files are the export: readable by their own tools
+    data = json.loads((site / "downloads" / "qingdan.json").read_text(encoding="utf-8"))
+    schema = json.loads((site / "downloads" / "qingdan.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    rows = list(csv.reader(io.StringIO((site / "downloads" / "qingdan.csv").read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(data["items"])
+    assert load_workbook(site / "downloads" / "qingdan.xlsx")["事项"]["B2"].value == "T-001"
+
+
+def test_item_json_is_the_item_of_the_whole_file(build_site_of: Callable[[Path], Path]) -> None:
+    site = build_site_of(MINIMAL)
+    whole = json.loads((site / "downloads" / "qingdan.json").read_text(encoding="utf-8"))
+    item_schema = json.loads((site / "downloads" / "item.schema.json").read_text(encoding="utf-8"))
+    for record in whole["items"]:
+        one = json.loads((site / "items" / f"{record['code']}.json").read_text(encoding="utf-8"))
+        assert one == record
+        jsonschema.Draft202012Validator(item_schema).validate(one)
+    t1 = json.loads((site / "items" / "T-001.json").read_text(encoding="utf-8"))
+    assert t1["url"] == "https://qingdan.example.gov.cn/items/T-001/" and t1["status"] == "active"
+    assert t1["basis"] == [{"law": "forest-fire-regulation", "articles": ["20"], "note": None}]
+    page = (site / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../items/T-001.json"' in page  # linked from the item page
+
+
+def test_item_page_carries_government_service_jsonld(build_site_of: Callable[[Path], Path]) -> None:
+    site = build_site_of(MINIMAL)
+    data = _jsonld((site / "items" / "T-001" / "index.html").read_text(encoding="utf-8"))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "GovernmentService"
+    assert (data["identifier"], data["name"], data["serviceType"]) == ("T-001", "森林防火巡查", "主体责任")
+    assert data["areaServed"] == [{"@type": "AdministrativeArea", "name": "山溪乡"}]
+    assert data["provider"] == [{"@type": "GovernmentOrganization", "name": "山溪乡人民政府"}]
+    assert data["url"] == "https://qingdan.example.gov.cn/items/T-001/"
+
+
+def test_hostile_text_cannot_leave_the_jsonld_script(minimal_copy: Path, tmp_path: Path) -> None:
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("summary: 乡镇组织森林防火巡查和宣传。", f"summary: {json.dumps(HOSTILE)}")
+                    .replace("name: 森林防火巡查", f"name: {json.dumps('森林防火' + HOSTILE)}"), encoding="utf-8")
+    out = tmp_path / "site"
+    assert build_site(minimal_copy, out, quiet=True) == 0
+    html = (out / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    data = _jsonld(html)
+    assert data["description"] == HOSTILE  # the text survives, as data
+    handbook = (out / "townships" / "shanxi" / "handbook" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in handbook and "&lt;script&gt;alert(1)&lt;/script&gt;" in handbook
+    assert "{{ 7*7 }}" in handbook and ">49<" not in handbook
+    one = json.loads((out / "items" / "T-001.json").read_text(encoding="utf-8"))
+    assert one["summary"] == HOSTILE
+
+
+def test_two_builds_publish_identical_files(tmp_path: Path) -> None:
+    sites = []
+    for n in (1, 2):
+        out = tmp_path / f"site{n}"
+        assert build_site(MINIMAL, out, quiet=True) == 0
+        sites.append(out)
+    names = sorted(p.relative_to(sites[0]) for p in (sites[0] / "downloads").iterdir()) + \
+        sorted(p.relative_to(sites[0]) for p in (sites[0] / "items").glob("*.json")) + \
+        [Path("townships/shanxi/handbook/index.html")]
+    assert len(names) >= 8
+    for rel in names:
+        assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
