@@ -157,6 +157,7 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
             step(site_dir, cat)
         _swap(site_dir, out)
         say(f"完成：网站已写入 {out}")
+        say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")
         return 0
     except BuildError as exc:
         print(str(exc), file=sys.stderr)

@@ -7,6 +7,7 @@ them. A field's docstring-like ``doc`` is shown to editors in their IDE.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -25,6 +26,7 @@ ACTORS: dict[str, str] = {
     "public": "群众/企业",
     "county": "县人民政府",
 }
+_LIST_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 LAW_LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "党内法规", "规范性文件")
 
 
@@ -167,7 +169,16 @@ class Law(Located):
         return self.short or self.title
 
     def paragraphs(self, number: str) -> list[str]:
-        return [p for p in self.articles.get(number, "").split("\n") if p.strip()]
+        """An article's 款; list lines such as （一）… belong to the 款 before them."""
+        out: list[str] = []
+        for line in self.articles.get(number, "").split("\n"):
+            if not line.strip():
+                continue
+            if out and _LIST_ITEM.match(line):
+                out[-1] += "\n" + line
+            else:
+                out.append(line)
+        return out
 
     def article_text(self, ref: str) -> str | None:
         """Text for ``"34"`` or ``"34.2"``; a paragraph may come from its article's lines."""
