@@ -27,11 +27,11 @@ def main() -> int:
     if not catalogue.exists():
         subprocess.run([sys.executable, str(HERE / "make_catalogue.py"), str(n), str(catalogue)], check=True)
     os.environ["QINGDAN_NO_POST_BUILD"] = "1"
-    from generator import pages
+    from generator import build
     from generator.build import build_site
 
     if "--core-only" in sys.argv:
-        pages.EXTRA_WRITERS.clear()
+        build.EXTRA_WRITERS.clear()
     start = time.perf_counter()
     code = build_site(catalogue, out)
     print(f"build of {n} items: {time.perf_counter() - start:.1f} s, exit {code}", file=sys.stderr)

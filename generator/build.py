@@ -9,8 +9,6 @@ so the final rename stays on one file system.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import os
 import shutil
@@ -25,6 +23,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from . import changes, handbook, opendata, search
 from .model import Catalogue
 from .problems import errors, report_text
 
@@ -32,11 +31,17 @@ log = logging.getLogger("qingdan")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
-# Post-build steps: "module:function" called as function(site_dir: Path, cat: Catalogue)
-# after MkDocs has written the site and before it replaces --out. A module that
-# does not exist (yet) is skipped; an exception fails the build and --out stays as it was.
-POST_BUILD: list[str] = [
-    "generator.search:index_site",  # static n-gram search index (docs/decisions/search.md)
+# Other modules' page writers (see generator.pages): called as writer(cat, docs_dir, env).
+EXTRA_WRITERS: list[Callable[..., None]] = [
+    changes.write_pages,  # /changes/, /feed.xml
+    handbook.write_pages,  # /townships/<id>/handbook/
+    opendata.write_pages,  # /downloads/, /items/<code>.json
+]
+
+# Post-build steps, called as step(site_dir, cat) after MkDocs has written the
+# site and before it replaces --out; an exception fails the build and --out stays as it was.
+POST_BUILD: list[Callable[[Path, Catalogue], Any]] = [
+    search.index_site,  # static n-gram search index (docs/decisions/search.md)
 ]
 
 
@@ -71,15 +76,7 @@ def _source_date(day: date) -> Iterator[None]:
 def post_build_steps() -> list[Callable[[Path, Catalogue], Any]]:
     if os.environ.get("QINGDAN_NO_POST_BUILD"):  # benchmarks of the HTML step alone
         return []
-    steps = []
-    for spec in POST_BUILD:
-        module_name, _, func = spec.partition(":")
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        step = getattr(importlib.import_module(module_name), func, None)
-        if step is not None:
-            steps.append(step)
-    return steps
+    return POST_BUILD
 
 
 def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None]) -> None:
@@ -89,7 +86,7 @@ def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[s
     if (project / "docs").is_dir():
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
-    write_pages(cat, docs_dir, say)
+    write_pages(cat, docs_dir, say, EXTRA_WRITERS)
 
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date) -> None:

@@ -61,8 +61,11 @@ def catalogue_data(cat: Catalogue) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """Stable text: keys in model order (already deterministic), UTF-8, LF."""
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """Stable text: keys in model order (already deterministic), UTF-8, LF.
+
+    Compact, so that json's C encoder is used (indent falls back to Python: 6x slower).
+    """
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # --- JSON Schema -----------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
-    """Write ``changes/index.md`` and ``feed.xml`` (registered in generator.pages.EXTRA_WRITERS)."""
+    """Write ``changes/index.md`` and ``feed.xml`` (registered in generator.build.EXTRA_WRITERS)."""
     rel, updated, all_groups = "changes/index.md", last_date(cat), groups(cat)
     inline, listed = set(), 0
     for g in all_groups:

@@ -34,6 +34,36 @@ def cn_number(text: str) -> int:
     return total + digit
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """34 -> 三十四, 10 -> 十, 105 -> 一百零五, 1200 -> 一千二百 (statutes number articles so)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero else "") + _CN_DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def article_label(ref: str) -> str:
+    """``34`` -> 第三十四条; ``34.2`` -> 第三十四条第二款; ``10之1`` -> 第十条之一."""
+    number, _, para = ref.partition(".")
+    main, _, sub = number.partition("之")
+    if not main.isdigit():
+        return ref
+    text = f"第{cn_numeral(int(main))}条" + (f"之{cn_numeral(int(sub))}" if sub.isdigit() else "")
+    return text + (f"第{cn_numeral(int(para))}款" if para.isdigit() else "")
+
+
 def article_ref(number: str, sub: str | None = None, para: str | None = None) -> str:
     """Model article reference from numeral parts: (三十四, None, 二) -> "34.2"."""
     ref = str(cn_number(number))

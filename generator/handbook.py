@@ -3,7 +3,7 @@
 Cover (township, list version and date), a table of contents by category,
 then every current item that applies in the township with its duties,
 basis (article texts quoted) and steps; print CSS starts each item on a new
-page. Registered in ``generator.pages.EXTRA_WRITERS``; the township page
+page. Registered in ``generator.build.EXTRA_WRITERS``; the township page
 links here when the file exists. An item's block is the same in every
 township's handbook, so it is rendered once and reused.
 """

@@ -1,6 +1,6 @@
 """Open data in the site: /downloads/ (XLSX, CSV, JSON + schema) and /items/<code>.json.
 
-Registered in ``generator.pages.EXTRA_WRITERS``. Files are written into the
+Registered in ``generator.build.EXTRA_WRITERS``. Files are written into the
 docs folder, which MkDocs copies verbatim; every byte comes from the
 catalogue (no clock), so two builds publish identical files. The writer also
 gives the item template ``item_jsonld(item)`` (schema.org JSON-LD) and

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .citations import article_label
 from .model import Catalogue, Item
 
 DATA = Path(__file__).resolve().parent / "searchdata"
 # A run of letters/digits (CJK characters count as letters); everything else separates.
 RUN = re.compile(r"[^\W_]+")
-CN_DIGITS = "零一二三四五六七八九"
 
 
 @lru_cache(maxsize=1)
@@ -64,25 +64,6 @@ def junctions(text: str) -> list[str]:
             if b.start() - a.end() == 1 and not text[a.end()].isspace()]
 
 
-def cn_numeral(n: int) -> str:
-    """34 -> 三十四, 10 -> 十, 102 -> 一百零二, 1000 -> 一千 (article numbers as laws print them)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    out, zero = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit:
-            if zero and out:
-                out += "零"
-            out += CN_DIGITS[digit] + unit
-            zero = False
-        elif out:
-            zero = True
-    return out
-
-
 def article_names(ref: str) -> list[str]:
     """``34.2`` -> 第34条第2款 and 第三十四条第二款: both forms people type."""
     number, _, para = ref.partition(".")
@@ -90,12 +71,7 @@ def article_names(ref: str) -> list[str]:
     if not main.isdigit():
         return [ref]
     digits = f"第{main}条" + (f"之{sub}" if sub else "") + (f"第{para}款" if para else "")
-    chinese = f"第{cn_numeral(int(main))}条"
-    if sub.isdigit():
-        chinese += f"之{cn_numeral(int(sub))}"
-    if para.isdigit():
-        chinese += f"第{cn_numeral(int(para))}款"
-    return [digits, chinese]
+    return [digits, article_label(ref)]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator.search import index_site
 from generator.searchindex import build_index, fnv1a
-from generator.searchtext import article_names, cn_numeral, item_text, joined, norm, runs
+from generator.citations import cn_numeral
+from generator.searchtext import article_names, item_text, joined, norm, runs
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,8 @@
 How to add a page kind from another module
 ------------------------------------------
 Write a function ``write_pages(cat, docs_dir, env) -> None`` in your module
-and add ``"generator.yourmodule:write_pages"`` to ``EXTRA_WRITERS`` below.
+and add it to ``EXTRA_WRITERS`` in ``generator/build.py``. Extra writers must only write files of
+their own: for large catalogues they run in a forked process beside the item pages.
 
 - ``cat`` is the validated :class:`~generator.model.Catalogue`;
 - ``docs_dir`` is the temporary MkDocs docs folder (hand-written ``docs/``
@@ -15,9 +16,7 @@ and add ``"generator.yourmodule:write_pages"`` to ``EXTRA_WRITERS`` below.
 
 For a themed page use :func:`generator.pages.base.write_page` with a body from
 :func:`generator.pages.base.render` (it sets ``root``, the relative prefix to
-the site root, so links work under any sub-path). Extra writers run *before*
-the core writers, so a core page that another module replaces (``/changes/``)
-is skipped when its file already exists. Add the page to ``nav:`` in
+the site root, so links work under any sub-path). Add the page to ``nav:`` in
 ``mkdocs.yml`` if it belongs in the menu (entries whose file is missing are
 dropped at build time). Post-build steps (search indexing) are listed in
 ``generator.build.POST_BUILD``.
@@ -25,48 +24,68 @@ dropped at build time). Post-build steps (search indexing) are listed in
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import multiprocessing
+import os
+import sys
+import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import jinja2
 
 from ..model import Catalogue
 from .base import last_date, make_env
-from .items import write_all_items, write_items
+from .items import PARALLEL_FROM, write_all_items, write_items
 from .laws import write_laws
 from .lists import write_categories, write_departments, write_home, write_townships
-from .misc import write_changes, write_workflow
+from .misc import write_workflow
 
 Writer = Callable[[Catalogue, Path, jinja2.Environment], None]
 
-EXTRA_WRITERS: list[str] = [
-    "generator.changes:write_pages",  # /changes/, /feed.xml (changes issue)
-    "generator.handbook:write_pages",  # /townships/<id>/handbook/ (open data issue)
-    "generator.opendata:write_pages",  # /downloads/, /items/<code>.json (open data issue)
-]
+class WriterFailed(RuntimeError):
+    """An extra writer failed in its background process (its traceback is on stderr)."""
 
 
-def extra_writers() -> list[Writer]:
-    """Writers of the modules in EXTRA_WRITERS that exist (a missing module is not an error)."""
-    found = []
-    for spec in EXTRA_WRITERS:
-        module_name, _, func = spec.partition(":")
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        writer = getattr(importlib.import_module(module_name), func, None)
-        if writer is not None:
-            found.append(writer)
-    return found
+def _start_extra_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> Callable[[], None]:
+    """Run the extra writers; for large catalogues in a forked process beside the item pages.
+
+    Returns a function that waits for them. They write files no core writer
+    touches, so running them alongside changes nothing in the output.
+    """
+
+    def run() -> None:
+        for writer in writers:
+            writer(cat, docs_dir, env)
+
+    if len(cat.items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        run()
+        return lambda: None
+
+    def child() -> None:
+        try:
+            run()
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+
+    def wait() -> None:
+        process.join()
+        if process.exitcode != 0:
+            raise WriterFailed(f"生成附加页面（变更记录、工作手册、数据下载）失败，退出码 {process.exitcode}。")
+
+    return wait
 
 
-def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None) -> int:
-    """Write every generated page into ``docs_dir``; returns the number of item pages."""
+def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None,
+                extra: Sequence[Writer] = ()) -> int:
+    """Write every generated page into ``docs_dir``, with other modules' ``extra`` writers; returns the item count."""
     env = make_env(cat)
     updated = last_date(cat)
-    for writer in extra_writers():
-        writer(cat, docs_dir, env)
+    wait = _start_extra_writers(extra, cat, docs_dir, env)
     write_home(cat, docs_dir, env, updated)
     write_items(cat, docs_dir, env, progress)
     write_all_items(cat, docs_dir, env, updated)
@@ -75,5 +94,5 @@ def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] 
     write_townships(cat, docs_dir, env, updated)
     write_laws(cat, docs_dir, env, updated)
     write_workflow(cat, docs_dir, env, updated)
-    write_changes(cat, docs_dir, env, updated)
+    wait()
     return len(cat.items)

@@ -127,6 +127,8 @@ def _role(item: Item, dept: str) -> str:
 
 
 _SHARED: dict[str, Any] = {}
+PARALLEL_FROM = 2000
+"""Catalogues of this many items write pages in forked workers; smaller ones are quicker in-process."""
 
 
 def _write_chunk(bounds: tuple[int, int]) -> int:
@@ -141,7 +143,7 @@ def write_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, progres
     """Item pages are independent, so large catalogues use every core (fork: nothing pickled)."""
     n = len(cat.items)
     workers = min(os.cpu_count() or 1, 8)
-    if n < 2000 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if n < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for item in cat.items:
             write_item(cat, docs_dir, env, item)
     else:
