@@ -1,0 +1,36 @@
+"""A catalogue large enough for the parallel paths (forked item and extra writers) builds the same bytes twice."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.build import build_site
+from generator.pages.items import PARALLEL_FROM
+
+from .conftest import ROOT
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    cmp = filecmp.dircmp(a, b)
+    out = [str(Path(a) / n) for n in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files]
+    for name, sub in cmp.subdirs.items():
+        out += _differences(Path(a) / name, Path(b) / name)
+    return out
+
+
+def test_parallel_build_is_complete_and_deterministic(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_catalogue.py"), str(PARALLEL_FROM), str(catalogue)], check=True)
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert build_site(catalogue, first, quiet=True) == 0
+    assert build_site(catalogue, second, quiet=True) == 0
+    filecmp.clear_cache()
+    assert _differences(first, second) == []
+    items = sorted(p.stem for p in catalogue.joinpath("items").rglob("*.yml"))
+    for code in items[:: len(items) // 20]:
+        assert (first / "items" / code / "index.html").is_file()
+        assert (first / "items" / f"{code}.json").is_file()  # written by the forked extra writers
+    assert (first / "downloads" / "index.html").is_file() and (first / "feed.xml").is_file()
