@@ -8,15 +8,13 @@ data are derived from the model dataclasses, so they cannot drift apart.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import types
-import typing
 from datetime import date
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-from .load import _hints, fields_of
-from .model import ARTICLE, Catalogue, Category, Department, Identity, Item, Law, Located, Township
+from .load import fields_of
+from .model import Catalogue, Category, Department, Identity, Item, Law, Located, Township
+from .schema import DATA, type_schema
 
 SCHEMA_ID = "qingdan.schema.json"
 """File name of the published schema, next to the JSON files on the downloads page."""
@@ -70,51 +68,12 @@ def dumps(data: Any) -> str:
 
 # --- JSON Schema -----------------------------------------------------------------------------
 
-def _type(hint: Any, defs: dict[str, Any], pattern: str | None = None) -> dict[str, Any]:
-    origin, args = get_origin(hint), get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in args if a is not type(None)]
-        nullable = len(options) < len(args)
-        inner = [_type(a, defs, pattern) for a in options]
-        schema = inner[0] if len(inner) == 1 else {"anyOf": inner}
-        return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
-    if origin is Literal:
-        return {"enum": list(args)}
-    if origin is list:
-        return {"type": "array", "items": _type(args[0], defs, pattern)}
-    if origin is dict:
-        return {"type": "object", "propertyNames": {"pattern": ARTICLE}, "additionalProperties": _type(args[1], defs)}
-    if dataclasses.is_dataclass(hint):
-        name = hint.__name__
-        if name not in defs:
-            defs[name] = {}
-            defs[name] = _object(hint, defs)
-        return {"$ref": f"#/$defs/{name}"}
-    if hint is date:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    if hint is bool:
-        return {"type": "boolean"}
-    if hint is int:
-        return {"type": "integer"}
-    return {"type": "string", "pattern": pattern} if pattern else {"type": "string"}
-
-
-def _object(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
-    hints = _hints(cls)
-    props: dict[str, Any] = {}
-    for f in fields_of(cls):
-        prop = _type(hints[f.name], defs, f.metadata.get("pattern"))
-        props[f.name] = {"description": f.metadata["doc"], **prop} if "$ref" not in prop else {"description": f.metadata["doc"], "allOf": [prop]}
-    # Every key is present in the JSON (null or [] when not given), so all are required.
-    return {"type": "object", "properties": props, "required": [f.name for f in fields_of(cls)], "additionalProperties": False}
-
-
 def schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of ``catalogue_data``; ``$defs/Item`` is the schema of one item file."""
     defs: dict[str, Any] = {}
-    catalogue = _type(Identity, defs)
+    catalogue = type_schema(Identity, defs, DATA)
     for cls in (Department, Township, Category, Law, Item):
-        _type(cls, defs)
+        type_schema(cls, defs, DATA)
     item = defs["Item"]
     item["properties"]["status"] = {"description": "active 有效；cancelled 已取消", "enum": ["active", "cancelled"]}
     item["properties"]["url"] = {"description": "永久网址（清单设置了 site_url 时）", "anyOf": [{"type": "string"}, {"type": "null"}]}

@@ -7,6 +7,7 @@ The committed copies in generator/schema/ are kept in sync by a test.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import json
 import types
 import typing
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from .load import _hints, fields_of, is_required
-from .model import Category, Department, Identity, Item, Law, Township
+from .model import ARTICLE, Category, Department, Identity, Item, Law, Township
 
 BASE = "https://qingdan.example.org/schema/v1/"
 FILES: dict[str, tuple[type, bool, str]] = {
@@ -29,23 +30,38 @@ FILES: dict[str, tuple[type, bool, str]] = {
 COMMITTED = Path(__file__).parent / "schema"
 
 
-def _type(hint: Any, defs: dict[str, Any], pattern: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Dialect:
+    """How a schema reads the model: catalogue files as editors type them, or the published JSON data."""
+
+    text: str | list[str]
+    """JSON type of a text value: YAML editors may leave ``version: 2025.2`` or ``articles: [34]`` unquoted."""
+    closed: bool
+    """Data: every key is present (null or [] when not given) and no other key is allowed."""
+
+
+EDITOR = Dialect(text=["string", "number"], closed=False)
+DATA = Dialect(text="string", closed=True)
+
+
+def type_schema(hint: Any, defs: dict[str, Any], dialect: Dialect, pattern: str | None = None) -> dict[str, Any]:
     origin, args = get_origin(hint), get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        options = [_type(a, defs, pattern) for a in args if a is not type(None)]
-        return options[0] if len(options) == 1 else {"anyOf": options}
+        options = [type_schema(a, defs, dialect, pattern) for a in args if a is not type(None)]
+        schema = options[0] if len(options) == 1 else {"anyOf": options}
+        nullable = dialect.closed and type(None) in args
+        return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
     if origin is Literal:
         return {"enum": list(args)}
     if origin is list:
-        return {"type": "array", "items": _type(args[0], defs, pattern)}
+        return {"type": "array", "items": type_schema(args[0], defs, dialect, pattern)}
     if origin is dict:
-        return {"type": "object", "propertyNames": {"pattern": r"^[0-9]+(之[0-9]+)?(\.[0-9]+)?$"},
-                "additionalProperties": _type(args[1], defs)}
+        return {"type": "object", "propertyNames": {"pattern": ARTICLE}, "additionalProperties": type_schema(args[1], defs, dialect)}
     if dataclasses.is_dataclass(hint):
         name = hint.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
-            defs[name] = _object(hint, defs)
+            defs[name] = object_schema(hint, defs, dialect)
         return {"$ref": f"#/$defs/{name}"}
     if hint is date:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -53,33 +69,28 @@ def _type(hint: Any, defs: dict[str, Any], pattern: str | None = None) -> dict[s
         return {"type": "boolean"}
     if hint is int:
         return {"type": "integer"}
-    # Text may be written unquoted in YAML (version: 2025.2, articles: [34]): numbers are read as text.
-    schema: dict[str, Any] = {"type": ["string", "number"]}
-    if pattern:
-        schema = {"type": ["string", "number"], "pattern": pattern}
-    return schema
+    return {"type": dialect.text, "pattern": pattern} if pattern else {"type": dialect.text}
 
 
-def _object(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+def object_schema(cls: type, defs: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
     hints = _hints(cls)
     props: dict[str, Any] = {}
     for f in fields_of(cls):
-        prop = _type(hints[f.name], defs, f.metadata.get("pattern"))
-        if "$ref" in prop:
-            prop = {"allOf": [prop]}
-        prop["description"] = f.metadata["doc"]
-        props[f.name] = prop
+        prop = type_schema(hints[f.name], defs, dialect, f.metadata.get("pattern"))
+        props[f.name] = {"description": f.metadata["doc"], **({"allOf": [prop]} if "$ref" in prop else prop)}
     schema: dict[str, Any] = {"type": "object", "properties": props}
-    required = [f.name for f in fields_of(cls) if is_required(f)]
+    required = [f.name for f in fields_of(cls) if dialect.closed or is_required(f)]
     if required:
         schema["required"] = required
+    if dialect.closed:
+        schema["additionalProperties"] = False
     return schema
 
 
 def schema_for(name: str) -> dict[str, Any]:
     cls, is_list, title = FILES[name]
     defs: dict[str, Any] = {}
-    body = _object(cls, defs)
+    body = object_schema(cls, defs, EDITOR)
     if is_list:
         defs[cls.__name__] = body
         body = {"type": "array", "items": {"$ref": f"#/$defs/{cls.__name__}"}}
