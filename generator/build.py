@@ -25,6 +25,7 @@ import yaml
 
 from . import changes, handbook, opendata, search
 from .model import Catalogue
+from .pages.items import PARALLEL_FROM
 from .problems import errors, report_text
 
 log = logging.getLogger("qingdan")
@@ -89,11 +90,12 @@ def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[s
     write_pages(cat, docs_dir, say, EXTRA_WRITERS)
 
 
-def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date) -> None:
+def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date, parallel: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .mkparallel import deferred_pages
     from .mkplugin import QingdanPlugin
 
     config_file = work / "mkdocs.yml"
@@ -102,7 +104,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     level = mk_log.level
     mk_log.setLevel(logging.WARNING)
     try:
-        with _source_date(updated):
+        with _source_date(updated), deferred_pages(parallel):
             config = load_config(str(config_file))
             config.plugins["qingdan"] = QingdanPlugin(say)
             build(config)
@@ -147,7 +149,7 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
         prepare_docs(cat, project, docs_dir, say)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
-        run_mkdocs(config, work, say, updated)
+        run_mkdocs(config, work, say, updated, parallel=len(cat.items) >= PARALLEL_FROM)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in post_build_steps():
             say(f"后处理：{step.__module__}.{step.__name__} …")

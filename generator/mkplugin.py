@@ -15,14 +15,15 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+
+from . import mkparallel
 
 
 class QingdanPlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self, say: Callable[[str], None]) -> None:
         super().__init__()
         self.say = say
-        self.count = 0
         self.raw: dict[str, str] = {}
 
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
@@ -37,8 +38,6 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
         return self.raw.pop(page.file.src_uri, html)
 
-    def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
-        self.count += 1
-        if self.count % 2000 == 0:
-            self.say(f"已渲染 {self.count} 个网页")
-        return output
+    @event_priority(100)  # before any other plugin's post_build looks at the written pages
+    def on_post_build(self, config: Any) -> None:
+        mkparallel.flush(self.say, config.docs_dir)  # pages deferred by build.run_mkdocs on large sites
