@@ -2,9 +2,8 @@
 
 Registered in ``generator.build.EXTRA_WRITERS``. Files are written into the
 docs folder, which MkDocs copies verbatim; every byte comes from the
-catalogue (no clock), so two builds publish identical files. The writer also
-gives the item template ``item_jsonld(item)`` (schema.org JSON-LD) and
-``item_json_url``.
+catalogue (no clock), so two builds publish identical files. The item page
+links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import catjson, sheet_export
 from .model import Catalogue
@@ -59,8 +57,6 @@ def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
-    env.globals["item_jsonld"] = lambda item: Markup(catjson.jsonld(cat, item))  # escaped for <script> by jsonld()
-    env.globals["item_json_url"] = lambda root, item: f"{root}items/{item.code}.json"
     data = catjson.catalogue_data(cat)
     write_item_json(docs_dir, data)
     files = write_files(cat, docs_dir / "downloads", data)
