@@ -12,15 +12,14 @@ code falls back to MkDocs' own loop if that function is missing.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import mkdocs.commands.build as mkbuild
+
+from .forkpool import run_chunks, can_fork
 
 _DEFERRED: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
@@ -46,16 +45,8 @@ def flush(progress: Callable[[str], None], docs_dir: str) -> None:
         return
     cleaner = threading.Thread(target=shutil.rmtree, args=(docs_dir,), kwargs={"ignore_errors": True})
     cleaner.start()
-    workers = min(os.cpu_count() or 1, 8)
-    step = 500
-    chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
-    done = 0
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for count in pool.map(_render, chunks):
-                done += count
-                if done % 2000 == 0 or done == n:
-                    progress(f"已渲染 {done}/{n} 个网页")
+        run_chunks(_render, n, progress, "已渲染 {done}/{n} 个网页")
     finally:
         _DEFERRED.clear()
         cleaner.join()
@@ -67,7 +58,7 @@ def deferred_pages(enabled: bool) -> Iterator[None]:
 
     Only for builds into a temporary docs folder: :func:`flush` deletes it.
     """
-    usable = enabled and hasattr(mkbuild, "_build_page") and "fork" in multiprocessing.get_all_start_methods()
+    usable = enabled and hasattr(mkbuild, "_build_page") and can_fork()
     if not usable:
         yield
         return

@@ -33,6 +33,7 @@ from typing import Callable, Sequence
 
 import jinja2
 
+from ..forkpool import can_fork
 from ..model import Catalogue
 from .base import last_date, make_env
 from .items import PARALLEL_FROM, write_all_items, write_items
@@ -57,7 +58,7 @@ def _start_extra_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Pa
         for writer in writers:
             writer(cat, docs_dir, env)
 
-    if len(cat.items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if len(cat.items) < PARALLEL_FROM or not can_fork():
         run()
         return lambda: None
 

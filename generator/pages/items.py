@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import Any
 import jinja2
 
 from .. import flowchart
+from ..forkpool import can_fork, run_chunks
 from ..model import Catalogue, Citation, Department, DepartmentDuty, Item, Law
 from .base import published_of, render, write_page
 
@@ -142,21 +140,13 @@ def _write_chunk(bounds: tuple[int, int]) -> int:
 def write_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, progress: Any = None) -> None:
     """Item pages are independent, so large catalogues use every core (fork: nothing pickled)."""
     n = len(cat.items)
-    workers = min(os.cpu_count() or 1, 8)
-    if n < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if n < PARALLEL_FROM or not can_fork():
         for item in cat.items:
             write_item(cat, docs_dir, env, item)
     else:
         _SHARED.update(cat=cat, docs_dir=docs_dir, env=env)
-        step = 500
-        chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
-        done = 0
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for count in pool.map(_write_chunk, chunks):
-                    done += count
-                    if progress and done % 2000 == 0:
-                        progress(f"已生成 {done}/{n} 个事项页面")
+            run_chunks(_write_chunk, n, progress, "已生成 {done}/{n} 个事项页面")
         finally:
             _SHARED.clear()
     write_redirects(cat, docs_dir)
