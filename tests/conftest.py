@@ -36,6 +36,14 @@ def minimal_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def repo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A git repository in a temp folder holding a copy of the minimal catalogue (tests/gitrepo.py)."""
+    from .gitrepo import Repo
+
+    return Repo(tmp_path / "repo")
+
+
 @pytest.fixture(scope="session")
 def build_site_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
     """Build a catalogue's site once per session; returns the site folder."""

@@ -10,6 +10,11 @@ from generator.cli import main
 
 from .conftest import MINIMAL
 
+# Item files of the minimal catalogue, relative to catalogue/.
+T1 = "items/a/T-001.yml"
+T2 = "items/b/T-002.yml"
+T3 = "items/b/T-003.yml"
+
 ENV_FREE = ["-c", "user.name=测试", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
 
 

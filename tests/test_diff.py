@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from generator.diff import md
 
-from .gitrepo import Repo, run
+from .gitrepo import T1, T2, T3, Repo, run
 
-T1 = "items/a/T-001.yml"
-T2 = "items/b/T-002.yml"
-T3 = "items/b/T-003.yml"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Repo:
-    return Repo(tmp_path / "repo")
 
 
 def section(report: str, title: str) -> str:

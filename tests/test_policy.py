@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 
 from generator.load import fields_of
 from generator.model import Item
 from generator.policy import FIELDS
 
-from .gitrepo import Repo, run
+from .gitrepo import T1, T2, T3, Repo, run
 
-T1 = "items/a/T-001.yml"
-T2 = "items/b/T-002.yml"
-T3 = "items/b/T-003.yml"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Repo:
-    return Repo(tmp_path / "repo")
 
 
 def check(repo: Repo, monkeypatch, capsys, against: str = "HEAD:catalogue") -> tuple[int, list[dict]]:  # type: ignore[no-untyped-def]
