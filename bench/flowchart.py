@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.flowchart import draw  # noqa: E402
+from generator.flowchart.svg import draw  # noqa: E402
 from generator.validate import check  # noqa: E402
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.search import index_site  # noqa: E402
-from generator.searchtext import item_text, joined, norm  # noqa: E402
+from generator.search.text import item_text, joined, norm  # noqa: E402
+from generator.search.write import index_site  # noqa: E402
 from generator.validate import check  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -2,7 +2,7 @@
 
     python bench/search_pagefind_compare.py CATALOGUE_DIR [--queries 200]
 
-Writes each item's searchable text (generator.searchtext) as a small HTML page
+Writes each item's searchable text (generator.search.text) as a small HTML page
 (lang zh-CN, data-pagefind-body, meta code), indexes them with the Pagefind CLI
 (the index time includes writing the pages), then runs the bench queries through
 pagefind.js in headless chromium and reports index time, bytes of the first
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search_bench import CHROMIUM_ARGS, make_queries, serve  # noqa: E402
 
-from generator.searchtext import item_text, joined, norm  # noqa: E402
+from generator.search.text import item_text, joined, norm  # noqa: E402
 from generator.validate import check  # noqa: E402
 
 

@@ -16,33 +16,22 @@ import sys
 import tempfile
 import time
 import traceback
-from contextlib import contextmanager
-from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-import yaml
-
-from . import changes, handbook, opendata, search
-from .model import Catalogue
-from .pages.items import PARALLEL_FROM
-from .problems import errors, report_text
+from generator.model import Catalogue
+from generator.pages.items import PARALLEL_FROM
+from generator.problems import errors, report_text
+from generator.search import write as search_step
 
 log = logging.getLogger("qingdan")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
-# Other modules' page writers (see generator.pages): called as writer(cat, docs_dir, env).
-EXTRA_WRITERS: list[Callable[..., None]] = [
-    changes.write_pages,  # /changes/, /feed.xml
-    handbook.write_pages,  # /townships/<id>/handbook/
-    opendata.write_pages,  # /downloads/, /items/<code>.json
-]
-
 # Post-build steps, called as step(site_dir, cat) after MkDocs has written the
 # site and before it replaces --out; an exception fails the build and --out stays as it was.
 POST_BUILD: list[Callable[[Path, Catalogue], Any]] = [
-    search.index_site,  # static n-gram search index (docs/decisions/search.md)
+    search_step.index_site,  # static n-gram search index (docs/decisions/search.md)
 ]
 
 
@@ -60,20 +49,6 @@ def _say(quiet: bool) -> Callable[[str], None]:
     return say
 
 
-@contextmanager
-def _source_date(day: date) -> Iterator[None]:
-    """MkDocs stamps sitemap dates and the sitemap.xml.gz header from SOURCE_DATE_EPOCH."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-
-
 def post_build_steps() -> list[Callable[[Path, Catalogue], Any]]:
     if os.environ.get("QINGDAN_NO_POST_BUILD"):  # benchmarks of the HTML step alone
         return []
@@ -82,36 +57,12 @@ def post_build_steps() -> list[Callable[[Path, Catalogue], Any]]:
 
 def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None]) -> None:
     """Hand-written docs/ first, then our assets, then the generated pages."""
-    from .pages import write_pages
+    from generator.pages import write_pages
 
     if (project / "docs").is_dir():
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
-    write_pages(cat, docs_dir, say, EXTRA_WRITERS)
-
-
-def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date, parallel: bool) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from .mkparallel import deferred_pages
-    from .mkplugin import QingdanPlugin
-
-    config_file = work / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config_dict, allow_unicode=True, sort_keys=True), encoding="utf-8")
-    mk_log = logging.getLogger("mkdocs")
-    level = mk_log.level
-    mk_log.setLevel(logging.WARNING)
-    try:
-        with _source_date(updated), deferred_pages(parallel):
-            config = load_config(str(config_file))
-            config.plugins["qingdan"] = QingdanPlugin(say)
-            build(config)
-    except MkDocsException as exc:
-        raise BuildError(f"MkDocs 生成失败：{exc}") from exc
-    finally:
-        mk_log.setLevel(level)
+    write_pages(cat, docs_dir, say)
 
 
 def _swap(new_site: Path, out: Path) -> None:
@@ -127,9 +78,10 @@ def _swap(new_site: Path, out: Path) -> None:
 
 def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
     """Build the site of ``catalogue`` into ``out``; 0 done, 1 invalid catalogue or failed build."""
-    from .pages.base import last_date
-    from .site_config import derived_config, git_commit, project_dir
-    from .validate import check
+    from generator.mkdocs_site.config import derived_config, git_commit, project_dir
+    from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
+    from generator.pages.base import last_date
+    from generator.validate import check
 
     say = _say(quiet)
     catalogue, out = Path(catalogue), Path(out).absolute()
@@ -158,7 +110,7 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
         say(f"完成：网站已写入 {out}")
         say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")
         return 0
-    except BuildError as exc:
+    except (BuildError, MkDocsFailed) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except Exception:  # a bug in a page writer or post-build step: report it, keep --out

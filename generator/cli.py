@@ -14,12 +14,12 @@ from typing import Sequence
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .problems import errors, report_json, report_text
-    from .validate import check
+    from generator.problems import errors, report_json, report_text
+    from generator.validate import check
 
     cat, problems = check(Path(args.dir))
     if args.against:
-        from .policy import policy_problems
+        from generator.review.policy import policy_problems
 
         problems += policy_problems(args.against, Path(args.dir), cat)
     out = report_json(problems) if args.format == "json" else report_text(problems)
@@ -28,31 +28,31 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build_site
+    from generator.build import build_site
 
     return build_site(Path(args.catalogue), Path(args.out), quiet=args.quiet)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from generator.serve import serve
 
     return serve(Path(args.catalogue), args.port)
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+    from generator.publish import publish
 
     return publish(Path(args.catalogue), Path(args.out))
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import run_diff
+    from generator.review.diff import run_diff
 
     return run_diff(args.old, args.new)
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import write_schemas
+    from generator.schema import write_schemas
 
     for path in write_schemas(*([Path(args.out)] if args.out else [])):
         print(path)
@@ -60,19 +60,38 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .sheets import run_import
+    from generator.sheets.importer import import_workbook
 
-    return run_import(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval)
+    return import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .sheets import run_export
+    from generator import jsondata
+    from generator.problems import errors, report_text
+    from generator.sheets import export
+    from generator.validate import check
 
-    return run_export(Path(args.catalogue), args.format, Path(args.out))
+    out = Path(args.out)
+    cat, problems = check(Path(args.catalogue))
+    if cat is None or errors(problems):
+        sys.stderr.write(report_text(problems))
+        print("清单有错误，未导出：请先按上面的提示修改。", file=sys.stderr)
+        return 1
+    if out.parent and not out.parent.is_dir():
+        print(f"输出文件夹 {out.parent} 不存在。", file=sys.stderr)
+        return 2
+    if args.format == "xlsx":
+        export.write_xlsx(cat, out)
+    elif args.format == "csv":
+        export.write_csv(cat, out)
+    else:
+        out.write_text(jsondata.dumps(jsondata.catalogue_data(cat)), encoding="utf-8", newline="\n")
+    print(f"已导出 {len(cat.items)} 个事项到 {out}（{out.stat().st_size:,} 字节）。")
+    return 0
 
 
 def _import_law(args: argparse.Namespace) -> int:
-    from .lawtext import run_import_law
+    from generator.laws.importer import run_import_law
 
     return run_import_law(Path(args.file), Path(args.into), args.id)
 

@@ -13,14 +13,24 @@ import re
 import types
 import typing
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-from . import model
-from .model import Catalogue, Category, Department, Identity, Item, Law, Township
-from .problems import Problem, Severity
-from .yamlread import Mapping, Node, Scalar, Sequence, describe, read_yaml
+from generator import model
+from generator.model import (
+    Catalogue,
+    Category,
+    Department,
+    Identity,
+    Item,
+    Law,
+    Township,
+    field_hints,
+    fields_of,
+    is_required,
+)
+from generator.problems import Problem, Severity
+from generator.yamlread import Mapping, Node, Scalar, Sequence, describe, read_yaml
 
 T = TypeVar("T")
 
@@ -30,21 +40,6 @@ FILES = {
     "townships": "townships.yml",
     "categories": "categories.yml",
 }
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(model))
-
-
-@cache
-def fields_of(cls: type) -> list[dataclasses.Field[Any]]:
-    """The fields an editor writes (not the loader's bookkeeping)."""
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
-
-
-def is_required(f: dataclasses.Field[Any]) -> bool:
-    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
 class _Reader:
@@ -74,7 +69,7 @@ class _Reader:
                 continue
             if isinstance(child, Scalar) and child.tag == "null" and not is_required(f):
                 continue  # an empty optional value means "not given"
-            value, good = self.value(child, _hints(cls)[name], full, f.metadata.get("pattern"))
+            value, good = self.value(child, field_hints(cls)[name], full, f.metadata.get("pattern"))
             if good:
                 values[name] = value
             ok = ok and good

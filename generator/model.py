@@ -7,9 +7,12 @@ them. A field's docstring-like ``doc`` is shown to editors in their IDE.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
 SLUG = r"^[a-z0-9-]+$"
@@ -292,3 +295,36 @@ class Catalogue:
         if item.townships == "all":
             return list(self.townships)
         return [self.township[t] for t in item.townships if t in self.township]
+
+
+# --- describing the model: used by the loader, the schema and the writers ---
+
+
+@cache
+def field_hints(cls: type) -> dict[str, Any]:
+    """Each field's resolved type (the module uses postponed annotations)."""
+    return typing.get_type_hints(cls, globals())
+
+
+@cache
+def fields_of(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields an editor writes (not the loader's bookkeeping)."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def is_required(f: dataclasses.Field[Any]) -> bool:
+    """An editor must write this key (it has no default)."""
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def flow_successors(steps: list[Step]) -> dict[str, list[str]]:
+    """Each step's following step ids (defaults and decisions resolved)."""
+    out: dict[str, list[str]] = {}
+    for i, step in enumerate(steps):
+        if step.branches is not None:
+            out[step.id] = [b.next for b in step.branches]
+        elif step.next is not None:
+            out[step.id] = list(step.next)
+        else:
+            out[step.id] = [steps[i + 1].id] if i + 1 < len(steps) else []
+    return out

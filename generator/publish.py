@@ -16,7 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .model import Catalogue
+from generator.model import Catalogue
 
 LISTS = ("index.html", "items/index.html", "laws/index.html", "changes/index.html")
 
@@ -72,8 +72,8 @@ def swap(new_site: Path, out: Path) -> None:
 
 def publish(catalogue: Path, out: Path) -> int:
     """0 published; 1 invalid catalogue, failed build or failed check (OUT untouched); 2 bad OUT."""
-    from .build import build_site
-    from .validate import check
+    from generator.build import build_site
+    from generator.validate import check
 
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():

@@ -7,16 +7,26 @@ The committed copies in generator/schema/ are kept in sync by a test.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 import json
 import types
 import typing
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from .load import _hints, fields_of, is_required
-from .model import ARTICLE, Category, Department, Identity, Item, Law, Township
+from generator.model import (
+    ARTICLE,
+    Category,
+    Department,
+    Identity,
+    Item,
+    Law,
+    Township,
+    field_hints,
+    fields_of,
+    is_required,
+)
 
 BASE = "https://qingdan.example.org/schema/v1/"
 FILES: dict[str, tuple[type, bool, str]] = {
@@ -73,7 +83,7 @@ def type_schema(hint: Any, defs: dict[str, Any], dialect: Dialect, pattern: str 
 
 
 def object_schema(cls: type, defs: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
-    hints = _hints(cls)
+    hints = field_hints(cls)
     props: dict[str, Any] = {}
     for f in fields_of(cls):
         prop = type_schema(hints[f.name], defs, dialect, f.metadata.get("pattern"))

@@ -16,9 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-from .build import ASSETS, build_site
-from .pages.base import TEMPLATES
-from .site_config import project_dir
+from generator.build import ASSETS, build_site
+from generator.mkdocs_site.config import project_dir
+from generator.pages.base import TEMPLATES
 
 
 def snapshot(folders: list[Path]) -> dict[str, float]:

@@ -10,9 +10,9 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
-from .load import load
-from .model import ACTORS, Catalogue, Item, Located, Step
-from .problems import Problem, Severity
+from generator.load import load
+from generator.model import ACTORS, Catalogue, Item, Located, Step, flow_successors
+from generator.problems import Problem, Severity
 
 
 def _p(rec: Located, key: str, code: str, message: str, severity: Severity = "error", field: str | None = None) -> Problem:
@@ -62,19 +62,6 @@ def workflow_problems(steps: list[Step], known_actors: set[str], prefix: str) ->
             yield _p(step, f"{prefix}[{i}].id", "unreachable-step", f"步骤“{step.id}”从第一步出发无法到达：请检查前面步骤的 next 或 branches。", field="id")
     if not any(not successors.get(s.id) for s in steps if s.id in seen):
         yield Problem(steps[0].file, steps[0].line, prefix, "no-end", "流程没有结束步骤：请给最后一步写 next: []，或去掉返回前面步骤的 next。")
-
-
-def flow_successors(steps: list[Step]) -> dict[str, list[str]]:
-    """Each step's following step ids (defaults and decisions resolved)."""
-    out: dict[str, list[str]] = {}
-    for i, step in enumerate(steps):
-        if step.branches is not None:
-            out[step.id] = [b.next for b in step.branches]
-        elif step.next is not None:
-            out[step.id] = list(step.next)
-        else:
-            out[step.id] = [steps[i + 1].id] if i + 1 < len(steps) else []
-    return out
 
 
 def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Problem]:

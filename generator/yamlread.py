@@ -19,7 +19,7 @@ try:  # the C parser is ~10x faster on large catalogues
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from .problems import Problem
+from generator.problems import Problem
 
 _resolver = yaml.resolver.Resolver()
 

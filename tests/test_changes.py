@@ -12,9 +12,16 @@ from typing import Callable
 
 import pytest
 
-from generator.changes import PAGE_BUDGET, entries, feed_xml, groups, latest, write_pages
 from generator.model import Catalogue
 from generator.pages.base import make_env
+from generator.pages.changes import (
+    PAGE_BUDGET,
+    entries,
+    feed_xml,
+    groups,
+    latest,
+    write_pages,
+)
 from generator.validate import check
 
 from .conftest import MINIMAL, ROOT

@@ -6,10 +6,9 @@ import re
 
 import pytest
 
-from generator.diff import md
+from generator.review.diff import md
 
 from .gitrepo import T1, T2, T3, Repo, run
-
 
 
 def section(report: str, title: str) -> str:

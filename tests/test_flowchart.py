@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.flowchart import draw
+from generator.flowchart.svg import draw
 from generator.model import Branch, Catalogue, Step
 from generator.validate import check
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.flowchart import nodes_of
-from generator.flowlayout import LANE_W, Box, Layout, layout
-from generator.flowtext import text_width, wrap
+from generator.flowchart.layout import LANE_W, Box, Layout, layout
+from generator.flowchart.svg import nodes_of
+from generator.flowchart.text import text_width, wrap
 from generator.model import Branch, Catalogue, Step
 from generator.validate import check
 

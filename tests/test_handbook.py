@@ -9,8 +9,8 @@ from typing import Callable
 
 import pytest
 
-from generator.handbook import handbook_items
 from generator.load import load
+from generator.pages.handbook import handbook_items
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalogue"
@@ -115,7 +115,7 @@ def test_huge_township_gets_contents_only(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from generator import handbook
+    from generator.pages import handbook
     from generator.pages.base import make_env
 
     source = tmp_path / "catalogue"

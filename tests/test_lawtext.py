@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import yaml
 
 from generator.citations import cn_number
 from generator.cli import main
-from generator.lawtext import parse_law
+from generator.laws.importer import parse_law
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent

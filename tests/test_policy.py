@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 
-
-from generator.load import fields_of
-from generator.model import Item
-from generator.policy import FIELDS
+from generator.model import Item, fields_of
+from generator.review.policy import FIELDS
 
 from .gitrepo import T1, T2, T3, Repo, run
-
 
 
 def check(repo: Repo, monkeypatch, capsys, against: str = "HEAD:catalogue") -> tuple[int, list[dict]]:  # type: ignore[no-untyped-def]

@@ -6,10 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
-from generator.search import index_site
-from generator.searchindex import build_index, fnv1a
 from generator.citations import cn_numeral
-from generator.searchtext import article_names, item_text, joined, norm, runs
+from generator.search.index import build_index, fnv1a
+from generator.search.text import article_names, item_text, joined, norm, runs
+from generator.search.write import index_site
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent

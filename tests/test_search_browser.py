@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from generator.model import Catalogue, Item
-from generator.searchtext import DATA, item_text, joined, norm
+from generator.search.text import DATA, item_text, joined, norm
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +102,7 @@ def test_traditional_characters(page: Any, base: str, sample: Catalogue) -> None
 
 
 def test_article_number_in_chinese(page: Any, base: str, sample: Catalogue) -> None:
-    from generator.searchtext import article_names
+    from generator.search.text import article_names
 
     item = next(i for i in sample.items for c in i.basis if c.articles)
     citation = next(c for c in item.basis if c.articles)

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
-from generator.cli import main
 from generator.citations import cn_number, parse_basis
-from generator.sheet_rows import split_list
+from generator.cli import main
+from generator.sheets.rows import split_list
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent

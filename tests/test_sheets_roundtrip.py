@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 from openpyxl import load_workbook
 
-from generator import catjson
+from generator import jsondata
 from generator.cli import main
 from generator.load import load
-from generator.sheet_layout import ITEM_COLUMNS
+from generator.sheets.layout import ITEM_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
@@ -63,7 +63,7 @@ def assert_same(a_dir: Path, b_dir: Path) -> None:
         for x, y in zip(left, right):
             assert x == y, f"{name}: {x} != {y}"
     assert a == b
-    from generator.diff import compare  # what `qingdan diff` reports: nothing
+    from generator.review.diff import compare  # what `qingdan diff` reports: nothing
 
     d = compare(a, b)
     assert not (d.identity or d.added or d.removed or d.laws or d.departments or d.townships or d.categories)
@@ -124,10 +124,10 @@ def test_json_validates_against_its_schema(generated: Path, tmp_path: Path) -> N
     out = tmp_path / "catalogue.json"
     assert main(["export", "--catalogue", str(generated), "--format", "json", "--out", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    schema = catjson.schema()
+    schema = jsondata.schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
-    item_schema = catjson.item_schema()
+    item_schema = jsondata.item_schema()
     for item in data["items"][:20]:
         jsonschema.Draft202012Validator(item_schema).validate(item)
     cat, _ = load(generated)

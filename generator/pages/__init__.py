@@ -1,9 +1,9 @@
 """Model -> page files: one small writer function per page kind.
 
-How to add a page kind from another module
-------------------------------------------
-Write a function ``write_pages(cat, docs_dir, env) -> None`` in your module
-and add it to ``EXTRA_WRITERS`` in ``generator/build.py``. Extra writers must only write files of
+How to add a page kind
+----------------------
+Write a module here with a function ``write_pages(cat, docs_dir, env) -> None``
+and add it to ``SIDE_WRITERS`` below. Side writers must only write files of
 their own: for large catalogues they run in a forked process beside the item pages.
 
 - ``cat`` is the validated :class:`~generator.model.Catalogue`;
@@ -33,22 +33,35 @@ from typing import Callable, Sequence
 
 import jinja2
 
-from ..forkpool import can_fork
-from ..model import Catalogue
-from .base import last_date, make_env
-from .items import PARALLEL_FROM, write_all_items, write_items
-from .laws import write_laws
-from .lists import write_categories, write_departments, write_home, write_townships
-from .misc import write_workflow
+from generator.model import Catalogue
+from generator.pages import changes, downloads, handbook
+from generator.pages.base import last_date, make_env
+from generator.pages.items import PARALLEL_FROM, write_all_items, write_items
+from generator.pages.laws import write_laws
+from generator.pages.lists import (
+    write_categories,
+    write_departments,
+    write_home,
+    write_townships,
+)
+from generator.pages.workflow import write_workflow
+from generator.parallel import can_fork
 
 Writer = Callable[[Catalogue, Path, jinja2.Environment], None]
 
+# Writers of files no other writer touches: they may run beside the item pages.
+SIDE_WRITERS: list[Writer] = [
+    changes.write_pages,  # /changes/, /feed.xml
+    handbook.write_pages,  # /townships/<id>/handbook/
+    downloads.write_pages,  # /downloads/, /items/<code>.json
+]
+
 class WriterFailed(RuntimeError):
-    """An extra writer failed in its background process (its traceback is on stderr)."""
+    """An side writer failed in its background process (its traceback is on stderr)."""
 
 
-def _start_extra_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> Callable[[], None]:
-    """Run the extra writers; for large catalogues in a forked process beside the item pages.
+def _start_side_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> Callable[[], None]:
+    """Run the side writers; for large catalogues in a forked process beside the item pages.
 
     Returns a function that waits for them. They write files no core writer
     touches, so running them alongside changes nothing in the output.
@@ -81,12 +94,11 @@ def _start_extra_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Pa
     return wait
 
 
-def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None,
-                extra: Sequence[Writer] = ()) -> int:
-    """Write every generated page into ``docs_dir``, with other modules' ``extra`` writers; returns the item count."""
+def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None) -> int:
+    """Write every generated page into ``docs_dir``; returns the item count."""
     env = make_env(cat)
     updated = last_date(cat)
-    wait = _start_extra_writers(extra, cat, docs_dir, env)
+    wait = _start_side_writers(SIDE_WRITERS, cat, docs_dir, env)
     write_home(cat, docs_dir, env, updated)
     write_items(cat, docs_dir, env, progress)
     write_all_items(cat, docs_dir, env, updated)

@@ -18,9 +18,9 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import catjson
-from ..citations import article_label
-from ..model import Catalogue, Item
+from generator import jsondata
+from generator.citations import article_label
+from generator.model import Catalogue, Item
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -49,7 +49,7 @@ def make_env(cat: Catalogue) -> jinja2.Environment:
     env.globals.update(cat=cat, labels=cat.labels, anchor=anchor, actor_label=cat.actor_label)
     # Item pages link /items/<code>.json (written by generator.opendata) and carry schema.org JSON-LD.
     env.globals["item_json_url"] = lambda root, item: f"{root}items/{item.code}.json"
-    env.globals["item_jsonld"] = lambda item: Markup(catjson.jsonld(cat, item))  # jsonld() escapes for <script>
+    env.globals["item_jsonld"] = lambda item: Markup(jsondata.jsonld(cat, item))  # jsonld() escapes for <script>
     env.filters["cn_date"] = cn_date
     env.filters["article_label"] = article_label
     return env

@@ -9,10 +9,10 @@ from typing import Any
 
 import jinja2
 
-from .. import flowchart
-from ..forkpool import can_fork, run_chunks
-from ..model import Catalogue, Citation, Department, DepartmentDuty, Item, Law
-from .base import published_of, render, write_page
+from generator.flowchart import svg
+from generator.model import Catalogue, Citation, Department, DepartmentDuty, Item, Law
+from generator.pages.base import published_of, render, write_page
+from generator.parallel import can_fork, run_chunks
 
 ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
 
@@ -69,7 +69,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "citations": citations(cat, item),
         "actions": ACTIONS,
         "permalink": permalink(cat, item.code),
-        "chart": flowchart.draw(item.workflow, cat, item.name) if item.workflow else "",
+        "chart": svg.draw(item.workflow, cat, item.name) if item.workflow else "",
     }
 
 

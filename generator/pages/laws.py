@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..model import LAW_LEVELS, Catalogue, Chapter, Item, Law
-from .base import anchor, render, write_page
+from generator.model import LAW_LEVELS, Catalogue, Chapter, Item, Law
+from generator.pages.base import anchor, render, write_page
 
 _REF = re.compile(r"^([0-9]+)(?:之([0-9]+))?(?:\.([0-9]+))?$")
 

@@ -9,15 +9,14 @@ from typing import Any
 
 import jinja2
 
-from ..model import KINDS, Catalogue, Change, Item
-from .base import render, write_page
-from .items import ACTIONS
+from generator.model import KINDS, Catalogue, Change, Item
+from generator.pages.base import render, write_page
+from generator.pages.changes import latest
+from generator.pages.items import ACTIONS
 
 
 def latest_changes(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
-    """The newest history entries across all items, in the change log's order (generator.changes)."""
-    from ..changes import latest
-
+    """The newest history entries across all items, in the change log's order (generator.pages.changes)."""
     return latest(cat, n)
 
 

@@ -1,0 +1,150 @@
+"""Catalogue -> open data JSON, its JSON Schema, and schema.org JSON-LD.
+
+Every key of the model is present in the JSON (``null`` or ``[]`` when not
+given) so other systems need no defaults; an item's record is the same in
+the whole-catalogue file and in ``/items/<code>.json``. Both schema and
+data are derived from the model dataclasses, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from generator.model import (
+    Catalogue,
+    Category,
+    Department,
+    Identity,
+    Item,
+    Law,
+    Located,
+    Township,
+    fields_of,
+)
+from generator.schema import DATA, type_schema
+
+SCHEMA_ID = "qingdan.schema.json"
+"""File name of the published schema, next to the JSON files on the downloads page."""
+
+
+def plain(obj: Any) -> Any:
+    """A model object as JSON data, every field present, dates as ISO text."""
+    if isinstance(obj, Located):
+        return {f.name: plain(getattr(obj, f.name)) for f in fields_of(type(obj))}
+    if isinstance(obj, list):
+        return [plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
+
+
+def item_url(cat: Catalogue, item: Item) -> str | None:
+    base = cat.identity.site_url
+    return f"{base.rstrip('/')}/items/{item.code}/" if base else None
+
+
+def item_data(cat: Catalogue, item: Item) -> dict[str, Any]:
+    """One item: its fields plus two derived ones (status, permanent url)."""
+    data = plain(item)
+    data["status"] = "cancelled" if item.cancelled else "active"
+    data["url"] = item_url(cat, item)
+    return data
+
+
+def catalogue_data(cat: Catalogue) -> dict[str, Any]:
+    return {
+        "format": cat.identity.format,
+        "catalogue": plain(cat.identity),
+        "departments": plain(cat.departments),
+        "townships": plain(cat.townships),
+        "categories": plain(cat.categories),
+        "laws": plain(sorted(cat.laws, key=lambda law: law.id)),
+        "items": [item_data(cat, i) for i in cat.items],
+    }
+
+
+def dumps(data: Any) -> str:
+    """Stable text: keys in model order (already deterministic), UTF-8, LF.
+
+    Compact, so that json's C encoder is used (indent falls back to Python: 6x slower).
+    """
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# --- JSON Schema -----------------------------------------------------------------------------
+
+def schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of ``catalogue_data``; ``$defs/Item`` is the schema of one item file."""
+    defs: dict[str, Any] = {}
+    catalogue = type_schema(Identity, defs, DATA)
+    for cls in (Department, Township, Category, Law, Item):
+        type_schema(cls, defs, DATA)
+    item = defs["Item"]
+    item["properties"]["status"] = {"description": "active 有效；cancelled 已取消", "enum": ["active", "cancelled"]}
+    item["properties"]["url"] = {"description": "永久网址（清单设置了 site_url 时）", "anyOf": [{"type": "string"}, {"type": "null"}]}
+    item["required"] = item["required"] + ["status", "url"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "乡镇履行职责事项清单（开放数据）",
+        "type": "object",
+        "properties": {
+            "format": {"const": 1},
+            "catalogue": catalogue,
+            "departments": {"type": "array", "items": {"$ref": "#/$defs/Department"}},
+            "townships": {"type": "array", "items": {"$ref": "#/$defs/Township"}},
+            "categories": {"type": "array", "items": {"$ref": "#/$defs/Category"}},
+            "laws": {"type": "array", "items": {"$ref": "#/$defs/Law"}},
+            "items": {"type": "array", "items": {"$ref": "#/$defs/Item"}},
+        },
+        "required": ["format", "catalogue", "departments", "townships", "categories", "laws", "items"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def item_schema() -> dict[str, Any]:
+    """Schema of ``/items/<code>.json``: the ``Item`` definition with the shared ``$defs``."""
+    full = schema()
+    return {"$schema": full["$schema"], "$id": "item.json", "$ref": "#/$defs/Item", "$defs": full["$defs"]}
+
+
+# --- schema.org JSON-LD ----------------------------------------------------------------------
+
+def jsonld(cat: Catalogue, item: Item) -> str:
+    """``GovernmentService`` JSON-LD for the item page, safe inside ``<script>``."""
+    ident = cat.identity
+    leads = [cat.department[d.department] for d in item.departments if d.role == "lead" and d.department in cat.department]
+    if item.responsibility == "returned":
+        provider = []
+    elif item.townships == "all":
+        provider = [{"@type": "GovernmentOrganization", "name": f"{ident.jurisdiction}各乡镇人民政府（街道办事处）"}]
+    else:
+        provider = [{"@type": "GovernmentOrganization", "name": t.name + ("办事处" if t.kind == "街道" else "人民政府")}
+                    for t in cat.item_townships(item)]
+    provider += [{"@type": "GovernmentOrganization", "name": d.name, **({"telephone": d.phone} if d.phone else {})} for d in leads]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "identifier": item.code,
+        "name": item.name,
+        "serviceType": cat.labels.of(item.responsibility),
+        "category": cat.category[item.category].name if item.category in cat.category else item.category,
+        "provider": provider,
+        "areaServed": [{"@type": "AdministrativeArea", "name": t.name} for t in cat.item_townships(item)],
+    }
+    if item.summary:
+        data["description"] = item.summary
+    url = item_url(cat, item)
+    if url:
+        data["url"] = url
+    if item.updated:
+        data["dateModified"] = item.updated.isoformat()
+    data["inLanguage"] = "zh-CN"
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # </script> or <!-- in catalogue text must not end the script element.
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -1,0 +1,55 @@
+"""Run MkDocs (with Material) over a prepared docs folder: the one place that calls MkDocs' build."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class MkDocsFailed(Exception):
+    """MkDocs refused the configuration or a page; the message is for the user (Chinese)."""
+
+
+@contextmanager
+def _source_date(day: date) -> Iterator[None]:
+    """MkDocs stamps sitemap dates and the sitemap.xml.gz header from SOURCE_DATE_EPOCH."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date, parallel: bool) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.mkdocs_site.parallel import deferred_pages
+    from generator.mkdocs_site.plugin import QingdanPlugin
+
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config_dict, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    mk_log = logging.getLogger("mkdocs")
+    level = mk_log.level
+    mk_log.setLevel(logging.WARNING)
+    try:
+        with _source_date(updated), deferred_pages(parallel):
+            config = load_config(str(config_file))
+            config.plugins["qingdan"] = QingdanPlugin(say)
+            build(config)
+    except MkDocsException as exc:
+        raise MkDocsFailed(f"MkDocs 生成失败：{exc}") from exc
+    finally:
+        mk_log.setLevel(level)

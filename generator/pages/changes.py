@@ -1,0 +1,182 @@
+"""The public change log: ``/changes/`` grouped by approving document and date, and ``/feed.xml``.
+
+Entries are the items' history entries; nothing here reads the clock. A feed
+entry's id is derived from the item's original code (its first ``formerly``
+code, else its code: ``formerly`` lists earlier codes oldest first), the date
+and the action, so it survives rebuilds and later recodings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from generator.model import Catalogue, Change, Item
+from generator.pages.base import last_date, render, write_page
+
+ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_LIMIT = 200
+"""Newest entries in /feed.xml; the pages list all of them."""
+PAGE_BUDGET = 300
+"""Entries listed on /changes/ itself, newest groups first; each older or larger group gets a page of
+its own (/changes/<anchor>/) so that the log stays light on a phone however long the history grows."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    item: Item
+    change: Change
+    seq: int
+    """1 for the first entry of this item, date and action; 2, 3 … for repeats (rare)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The changes approved by one document on one date."""
+
+    date: date
+    approval: str
+    entries: list[Entry]
+
+    @property
+    def anchor(self) -> str:
+        digest = hashlib.sha1(self.approval.encode("utf-8")).hexdigest()[:8]
+        return f"c-{self.date.isoformat()}-{digest}"
+
+    def counts(self) -> list[tuple[str, int]]:
+        return [(label, n) for action, label in ACTIONS.items() if (n := sum(e.change.action == action for e in self.entries))]
+
+
+def entries(cat: Catalogue) -> list[Entry]:
+    """Every history entry, newest first; ties by approving document, then code."""
+    out = []
+    for item in cat.items:
+        seen: dict[tuple[date, str], int] = {}
+        for change in item.history:
+            key = (change.date, change.action)
+            seen[key] = seen.get(key, 0) + 1
+            out.append(Entry(item, change, seen[key]))
+    out.sort(key=lambda e: (-e.change.date.toordinal(), e.change.approval, e.item.code, e.seq))
+    return out
+
+
+def groups(cat: Catalogue) -> list[Group]:
+    out: list[Group] = []
+    for e in entries(cat):
+        if out and (out[-1].date, out[-1].approval) == (e.change.date, e.change.approval):
+            out[-1].entries.append(e)
+        else:
+            out.append(Group(e.change.date, e.change.approval, [e]))
+    return out
+
+
+def latest(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
+    """The ``n`` newest changes as (item, change), for the home page."""
+    return [(e.item, e.change) for e in entries(cat)[:n]]
+
+
+# ---------------------------------------------------------------- feed
+
+
+def _base(cat: Catalogue) -> str | None:
+    url = cat.identity.site_url
+    return url.rstrip("/") + "/" if url else None
+
+
+def original_code(item: Item) -> str:
+    return item.formerly[0] if item.formerly else item.code
+
+
+def entry_id(cat: Catalogue, e: Entry) -> str:
+    """``tag:`` URI from the site's host, or a name-based UUID when there is no site_url."""
+    tail = f"items/{original_code(e.item)}/{e.change.action}" + (f"-{e.seq}" if e.seq > 1 else "")
+    base = _base(cat)
+    host = urlsplit(base).hostname if base else None
+    if host:
+        path = urlsplit(base).path.lstrip("/")
+        return f"tag:{host},{e.change.date.isoformat()}:{path}{tail}"
+    name = f"qingdan:{cat.identity.jurisdiction}:{e.change.date.isoformat()}:{tail}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _feed_id(cat: Catalogue) -> str:
+    base = _base(cat)
+    if base:
+        return base + "changes/"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'qingdan:feed:' + cat.identity.jurisdiction)}"
+
+
+def _stamp(day: date) -> str:
+    """A catalogue date as an RFC 3339 time: midnight, China Standard Time."""
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def entry_title(e: Entry) -> str:
+    return f"{ACTIONS.get(e.change.action, e.change.action)}：{e.item.name}（{e.item.code}）"
+
+
+def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
+    """The Atom feed (RFC 4287) of the newest ``limit`` changes, as UTF-8 bytes."""
+    ET.register_namespace("", ATOM)
+    base = _base(cat) or ""
+    ident = cat.identity
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
+    _sub(feed, "id", _feed_id(cat))
+    _sub(feed, "title", f"{ident.title} · 变更记录")
+    _sub(feed, "subtitle", f"{ident.jurisdiction}乡镇履行职责事项清单的增加、调整、取消和改编码，均附批准文件。")
+    _sub(feed, "updated", _stamp(last_date(cat)))
+    author = _sub(feed, "author")
+    _sub(author, "name", ident.publisher)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{base}feed.xml")
+    _sub(feed, "link", rel="alternate", type="text/html", href=f"{base}changes/")
+    _sub(feed, "generator", "qingdan")
+    for e in entries(cat)[:limit]:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", entry_id(cat, e))
+        _sub(entry, "title", entry_title(e))
+        _sub(entry, "updated", _stamp(e.change.date))
+        _sub(entry, "published", _stamp(e.change.date))
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}items/{e.item.code}/")
+        _sub(entry, "category", term=e.change.action, label=ACTIONS.get(e.change.action, e.change.action))
+        summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
+        _sub(entry, "summary", summary, type="text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# ---------------------------------------------------------------- page writer
+
+
+def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+    """Write ``changes/index.md`` and ``feed.xml`` (registered in generator.build.EXTRA_WRITERS)."""
+    rel, updated, all_groups = "changes/index.md", last_date(cat), groups(cat)
+    inline, listed = set(), 0
+    for g in all_groups:
+        if listed + len(g.entries) > PAGE_BUDGET:
+            break
+        inline.add(g.anchor)
+        listed += len(g.entries)
+    common = {"actions": ACTIONS, "feed_limit": FEED_LIMIT, "inline": inline}
+    body = render(env, "changelog.html", rel, groups=all_groups, group=None, **common)
+    write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes"})
+    for g in all_groups:
+        if g.anchor not in inline:
+            sub = f"changes/{g.anchor}/index.md"
+            body = render(env, "changelog.html", sub, groups=[], group=g, **common)
+            write_page(docs_dir, sub, title=f"变更记录：{g.approval}", body=body, updated=g.date, meta={"qd_kind": "changes"})
+    (docs_dir / "feed.xml").write_bytes(feed_xml(cat))

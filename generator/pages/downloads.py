@@ -1,0 +1,67 @@
+"""Open data in the site: /downloads/ (XLSX, CSV, JSON + schema) and /items/<code>.json.
+
+Registered in ``generator.build.EXTRA_WRITERS``. Files are written into the
+docs folder, which MkDocs copies verbatim; every byte comes from the
+catalogue (no clock), so two builds publish identical files. The item page
+links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import jsondata
+from generator.model import Catalogue
+from generator.pages.base import last_date, render, write_page
+from generator.sheets import export
+
+BASENAME = "qingdan"
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def write_files(cat: Catalogue, folder: Path, data: dict[str, Any]) -> list[dict[str, str]]:
+    """The three downloads and the two schemas; returns what the page lists."""
+    folder.mkdir(parents=True, exist_ok=True)
+    schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
+    item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
+    files = [
+        (f"{BASENAME}.xlsx", "Excel 工作簿", export.xlsx_bytes(cat), "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
+        (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
+        (f"{BASENAME}.json", "JSON", jsondata.dumps(data).encode("utf-8"), "完整清单，供其他系统读取"),
+        (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
+        ("item.schema.json", "JSON Schema", item_schema_text.encode("utf-8"), "单个事项 JSON 的数据结构说明"),
+    ]
+    out = []
+    for name, fmt, data, note in files:
+        (folder / name).write_bytes(data)
+        out.append({"name": name, "format": fmt, "size": human_size(len(data)), "note": note})
+    return out
+
+
+def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
+    """/items/<code>.json: the very record of the whole-catalogue file."""
+    folder = docs_dir / "items"
+    folder.mkdir(parents=True, exist_ok=True)
+    for record in data["items"]:
+        (folder / f"{record['code']}.json").write_text(jsondata.dumps(record), encoding="utf-8", newline="\n")
+
+
+def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+    data = jsondata.catalogue_data(cat)
+    write_item_json(docs_dir, data)
+    files = write_files(cat, docs_dir / "downloads", data)
+    rel = "downloads/index.md"
+    body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
+                  example=cat.active_items[0] if cat.active_items else None)
+    write_page(docs_dir, rel, title="数据下载", body=body, updated=last_date(cat), meta={"qd_kind": "downloads"})
