@@ -15,6 +15,7 @@ import typing
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
+from urllib.parse import urlsplit
 
 from generator import model
 from generator.model import (
@@ -162,10 +163,25 @@ class _Reader:
         if not text:
             self.problem(node.line, key, "empty-text", "内容为空，请填写，或删除这个键。")
             return None, False
-        if pattern and not re.match(pattern, text):
-            self.problem(node.line, key, "bad-format", f"“{text}”格式不对：{_PATTERN_WORDS.get(pattern, pattern)}。")
+        if pattern and not fits(pattern, text):
+            code = "bad-url" if pattern == model.URL else "bad-format"
+            self.problem(node.line, key, code, f"“{text}”格式不对：{_PATTERN_WORDS.get(pattern, pattern)}。")
             return None, False
         return text, True
+
+
+def fits(pattern: str, text: str) -> bool:
+    """The one check of a configured value's form; a URL is also parsed (host and port must make sense)."""
+    if not re.match(pattern, text):
+        return False
+    if pattern != model.URL:
+        return True
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError:
+        return False
+    return bool(parts.hostname) and all(parts.hostname.split("."))
 
 
 _WANT = {date: "日期 YYYY-MM-DD", int: "整数", bool: "true 或 false"}
@@ -181,6 +197,7 @@ _PATTERN_WORDS = {
     model.SLUG: "只能用小写英文字母、数字和连字符“-”",
     model.CODE: "事项编码以字母或数字开头，只能含字母、数字、“.”“_”“-”，最长 64 个字符，不能含“/”或空格",
     model.ARTICLE: "条号应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"",
+    model.URL: "应为以 https:// 或 http:// 开头的网址，如 https://qingdan.example.gov.cn/；不能含引号、空格、尖括号或汉字",
 }
 
 

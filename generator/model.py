@@ -18,6 +18,9 @@ from typing import Any, Literal
 SLUG = r"^[a-z0-9-]+$"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ARTICLE = r"^[0-9]+(之[0-9]+)?(\.[0-9]+)?$"
+# An http(s) URL written into attributes and MkDocs' config: an ASCII host, then only URL characters
+# that can never end an HTML attribute or start markup (no quotes, spaces, <, >, backslash, control).
+URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&()*+,;=:@%/?#-]*)?$"
 
 Kind = Literal["lead", "support", "returned"]
 KINDS: tuple[Kind, ...] = ("lead", "support", "returned")
@@ -108,7 +111,7 @@ class Identity(Located):
     approval: str | None = field(default=None, metadata=spec("批准当前版本的文件，如 示编办〔2025〕3号"))
     contact: Contact | None = field(default=None, metadata=spec("联系方式"))
     responsibility_labels: Labels = field(default_factory=Labels, metadata=spec("三类责任的显示名称"))
-    site_url: str | None = field(default=None, metadata=spec("网站正式地址，用于永久链接和引用"))
+    site_url: str | None = field(default=None, metadata=spec("网站正式地址，用于永久链接和引用", pattern=URL))
     sample: bool = field(default=False, metadata=spec("true 表示示例数据，网站每页显示提示横幅", since="1.1"))
     portal: Portal | None = field(default=None, metadata=spec("政府网站页脚信息", since="1.1"))
     general_workflow: list[Step] = field(default_factory=list, metadata=spec("乡呼县应通用流程", since="1.1"))
@@ -163,7 +166,7 @@ class Law(Located):
     document_number: str | None = field(default=None, metadata=spec("文号，如 国务院令第541号"))
     promulgated: date | None = field(default=None, metadata=spec("公布日期"))
     effective: date | None = field(default=None, metadata=spec("所引条文版本的施行日期"))
-    source: str | None = field(default=None, metadata=spec("官方文本网址"))
+    source: str | None = field(default=None, metadata=spec("官方文本网址", pattern=URL))
     articles: dict[str, str] = field(default_factory=dict, metadata=spec("条号 → 条文；\"34.2\" 为第三十四条第二款；一条多款可用换行分隔"))
     chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
 

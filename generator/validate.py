@@ -153,8 +153,6 @@ def validate(cat: Catalogue) -> list[Problem]:
     ident = cat.identity
     if ident.format != 1:
         problems.append(_p(ident, "format", "unsupported-format", f"不支持的格式版本 {ident.format}：本工具读取 format: 1。"))
-    if ident.site_url and not ident.site_url.startswith(("https://", "http://")):
-        problems.append(_p(ident, "site_url", "bad-url", "site_url 应以 https:// 或 http:// 开头。"))
     actors = set(ACTORS) | set(cat.department)
     problems += workflow_problems(ident.general_workflow, actors, "general_workflow")
     for item in cat.items:

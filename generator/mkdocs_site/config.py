@@ -3,18 +3,22 @@
 Settings live in mkdocs.yml (theme, features, nav, extensions); this module
 only fills in what comes from the catalogue: the site name and URL, footer
 facts, and the nav entries whose pages exist. MkDocs' own templates do not
-autoescape, so catalogue text handed to them is escaped here.
+autoescape, so catalogue text handed to them is escaped by ``escape_text``,
+once, on the loaded config: as ``Markup``, so Material's own ``|e`` does not
+escape it a second time.
+``site_url`` needs no escaping: the loader accepts only URL characters
+(model.URL), never a quote or an angle bracket.
 """
 
 from __future__ import annotations
 
 import subprocess
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import escape
 
 from generator.model import Catalogue
 
@@ -80,6 +84,17 @@ def _prune_nav(nav: list[Any], docs_dir: Path) -> list[Any]:
     return out
 
 
+TEXT_KEYS = ("site_name", "site_description")
+"""Config values holding catalogue text that Material's templates print without escaping."""
+
+
+def escape_text(config: Any) -> None:
+    """Escape the catalogue text in MkDocs' loaded config (after the YAML round trip, which keeps only str)."""
+    for key in TEXT_KEYS:
+        if config.get(key):
+            config[key] = escape(config[key])
+
+
 def derived_config(cat: Catalogue, project: Path, docs_dir: Path, site_dir: Path, commit: str | None, updated: date) -> dict[str, Any]:
     base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     theme = dict(base.get("theme") or {"name": "material"})
@@ -91,8 +106,8 @@ def derived_config(cat: Catalogue, project: Path, docs_dir: Path, site_dir: Path
     extra["qingdan"] = footer_facts(cat, commit, updated)
     config = dict(base)
     config.update(
-        site_name=escape(cat.identity.title),
-        site_description=escape(f"{cat.identity.jurisdiction}乡镇履行职责事项清单"),
+        site_name=cat.identity.title,
+        site_description=f"{cat.identity.jurisdiction}乡镇履行职责事项清单",
         site_url=cat.identity.site_url or None,
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),

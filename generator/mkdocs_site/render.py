@@ -36,6 +36,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from generator.mkdocs_site.config import escape_text
     from generator.mkdocs_site.parallel import deferred_pages
     from generator.mkdocs_site.plugin import QingdanPlugin
 
@@ -47,6 +48,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     try:
         with _source_date(updated), deferred_pages(parallel):
             config = load_config(str(config_file))
+            escape_text(config)
             config.plugins["qingdan"] = QingdanPlugin(say)
             build(config)
     except MkDocsException as exc:
