@@ -91,8 +91,16 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
         sys.stdout.write(report_text(problems))
         print("清单有错误，未生成网站；原有网站文件夹未改动。", file=sys.stderr)
         return 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        print(f"无法生成到 {out}：{blocker} 是一个文件，不是文件夹；请换一个输出文件夹（--out）。", file=sys.stderr)
+        return 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    except OSError as exc:
+        print(f"无法在 {out.parent} 中生成网站：{exc.strerror or exc}；请换一个输出文件夹（--out）。", file=sys.stderr)
+        return 1
     try:
         project = project_dir(catalogue)
         docs_dir, site_dir = work / "docs", work / "site"

@@ -8,6 +8,7 @@ span records (references, uniqueness, order) live in ``validate``.
 from __future__ import annotations
 
 import dataclasses
+import os
 import difflib
 import re
 import types
@@ -203,6 +204,10 @@ _PATTERN_WORDS = {
 
 def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], required: bool = True) -> list[T]:
     path = root / rel
+    bad_link = _bad_link(root, path)
+    if bad_link:
+        problems.append(bad_link)
+        return []
     if not path.is_file():
         if required:
             problems.append(Problem(rel, None, "", "missing-file", f"缺少文件 {rel}。"))
@@ -234,17 +239,58 @@ def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T 
 
 
 def _yaml_files(root: Path, sub: str, problems: list[Problem]) -> list[Path]:
+    """The ``*.yml`` files below ``root/sub``, by one rule that names every file it does not read.
+
+    Hidden files and folders (``.gitkeep``, ``.DS_Store``) are skipped; any other file must end
+    in ``.yml``; a symbolic link is read only when it points to a file inside the catalogue
+    (a link out of it could publish files from the machine that builds the site).
+    """
     folder = root / sub
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix == ".yml" and path.is_file():
-            found.append(path)
-        elif path.suffix == ".yaml":
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(dirs):
+            path = Path(top) / name
+            if path.is_symlink():
+                dirs.remove(name)
+                problems.append(Problem(path.relative_to(root).as_posix(), None, "", "symlink",
+                                        "这是一个指向文件夹的符号链接，未读取：请把文件直接放进清单文件夹。"))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(top) / name
             rel = path.relative_to(root).as_posix()
-            problems.append(Problem(rel, None, "", "wrong-extension", "文件扩展名应为 .yml，此文件未被读取。", "warning"))
-    return found
+            if not name.endswith(".yml"):
+                problems.append(Problem(rel, None, "", "wrong-extension",
+                                        f"此文件未被读取：{sub}/ 中的文件必须以 .yml 结尾（小写）；如果它是清单文件，请改名为 {_yml_name(name)}，否则请移出 {sub}/。"))
+                continue
+            bad_link = _bad_link(root, path)
+            if bad_link:
+                problems.append(bad_link)
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def _bad_link(root: Path, path: Path) -> Problem | None:
+    """A symbolic link that is dangling or leads out of the catalogue: not read."""
+    if not path.is_symlink():
+        return None
+    rel = path.relative_to(root).as_posix()
+    target = path.resolve()
+    if not target.is_file():
+        return Problem(rel, None, "", "symlink", "这是一个符号链接，但它指向的文件不存在，未读取：请删除它，或换成真正的文件。")
+    if not target.is_relative_to(root.resolve()):
+        return Problem(rel, None, "", "symlink", "这是一个指向清单文件夹以外的符号链接，未读取：清单只发布清单文件夹里的文件。")
+    return None
+
+
+def _yml_name(name: str) -> str:
+    """``X.YML``, ``X.yaml``, ``X.yml.txt`` -> ``X.yml``."""
+    stem = re.sub(r"(\.ya?ml)(\.[^.]*)?$", "", name, flags=re.IGNORECASE)
+    return f"{stem}.yml"
 
 
 def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
@@ -254,7 +300,10 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
     if not root.is_dir():
         return None, [Problem(str(root), None, "", "missing-folder", f"找不到清单文件夹 {root}。")]
     identity: Identity | None = None
-    if (root / FILES["catalogue"]).is_file():
+    bad_link = _bad_link(root, root / FILES["catalogue"])
+    if bad_link:
+        problems.append(bad_link)
+    elif (root / FILES["catalogue"]).is_file():
         identity = _read_one(root / FILES["catalogue"], FILES["catalogue"], Identity, problems)
     else:
         problems.append(Problem(FILES["catalogue"], None, "", "missing-file", "缺少 catalogue.yml（清单的名称、版本、生效日期等）。"))

@@ -216,13 +216,15 @@ class Citation(Located):
     note: str | None = field(default=None, metadata=spec("说明"))
 
 
-HistoryAction = Literal["added", "adjusted", "cancelled", "recoded"]
+HistoryAction = Literal["added", "adjusted", "cancelled", "recoded", "reinstated"]
+ACTION_LABELS: dict[str, str] = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码", "reinstated": "恢复"}
+"""What each history action is called on the site and in reports; ``reinstated`` (extension 1.2) ends a cancellation."""
 
 
 @dataclass(kw_only=True)
 class Change(Located):
     date: date = field(metadata=spec("日期 YYYY-MM-DD"))
-    action: HistoryAction = field(metadata=spec("added 增加、adjusted 调整、cancelled 取消、recoded 改编码"))
+    action: HistoryAction = field(metadata=spec("added 增加、adjusted 调整、cancelled 取消、recoded 改编码、reinstated 恢复（紧跟 cancelled）"))
     approval: str = field(metadata=spec("批准文件，如 示编办〔2025〕3号"))
     note: str | None = field(default=None, metadata=spec("变更说明"))
 

@@ -45,10 +45,14 @@ def workflow_problems(steps: list[Step], known_actors: set[str], prefix: str) ->
         if step.next is not None and step.branches is not None:
             yield _p(step, f"{key}.branches", "next-and-branches", "一个步骤不能同时有 next 和 branches：判断用 branches，普通步骤用 next。", field="branches")
         for target in step.next or []:
-            if target not in ids:
+            if target == step.id:
+                yield _p(step, f"{key}.next", "step-loops-to-itself", f"步骤“{step.id}”的 next 指向它自己：请写下一步的 id，结束请写 next: []。", field="next")
+            elif target not in ids:
                 yield _p(step, f"{key}.next", "unknown-step", f"next 指向的步骤“{target}”在本流程中不存在。", field="next")
         for j, branch in enumerate(step.branches or []):
-            if branch.next not in ids:
+            if branch.next == step.id:
+                yield _p(branch, f"{key}.branches[{j}].next", "step-loops-to-itself", f"分支“{branch.when}”转回步骤“{step.id}”本身：请写下一步的 id。", field="next")
+            elif branch.next not in ids:
                 yield _p(branch, f"{key}.branches[{j}].next", "unknown-step", f"分支“{branch.when}”指向的步骤“{branch.next}”在本流程中不存在。", field="next")
     successors = flow_successors(steps)
     seen, todo = {steps[0].id}, [steps[0].id]
@@ -118,10 +122,37 @@ def _history_problems(item: Item) -> Iterable[Problem]:
         before, entry = item.history[i - 1], item.history[i]
         if entry.date < before.date:
             yield _p(entry, f"history[{i}].date", "history-order", f"变更记录应按时间先后排列：{entry.date} 早于上一条的 {before.date}。", field="date")
+    for i, entry in enumerate(item.history):
+        before = item.history[i - 1].action if i else None
+        if before == "cancelled" and entry.action != "reinstated":
+            yield _p(entry, f"history[{i}].action", "change-after-cancelled",
+                     f"事项已在上一条记录中取消，不能再 {entry.action}：如果批准恢复这个事项，请先加一条 action: reinstated（恢复，写明批准文件）。", field="action")
+        if entry.action == "reinstated" and before != "cancelled":
+            yield _p(entry, f"history[{i}].action", "reinstated-not-cancelled",
+                     "reinstated（恢复）只能紧跟在 cancelled（取消）之后：事项没有被取消，不需要恢复。", field="action")
     if item.history[0].action != "added":
         yield _p(item.history[0], "history[0].action", "first-not-added", "第一条变更记录通常是 added（增加）。", "warning", field="action")
     if any(c.action == "recoded" for c in item.history) and not item.formerly:
         yield _p(item, "formerly", "recoded-without-formerly", "变更记录有 recoded（改编码），但没有写 formerly（曾用编码），旧网址将失效。", field="history")
+
+
+def _path_collisions(cat: Catalogue) -> Iterable[Problem]:
+    """Codes whose published files would clash: ``X`` and ``X.json`` (the data file of X), codes that
+    differ only in case (one file on case-insensitive disks), or the list page ``items/index.html``."""
+    claimed: dict[str, tuple[Item, str]] = {}  # case-folded name in items/ -> (item, code)
+    for item in cat.items:
+        for code in dict.fromkeys([item.code, *item.formerly]):
+            for name in (code, f"{code}.json"):
+                other = claimed.setdefault(name.casefold(), (item, code))
+                if name.casefold() in ("index.html", "index.md"):
+                    clash = "事项列表页 items/index.html"
+                elif other[1] != code:
+                    clash = f"{other[0].file} 的编码“{other[1]}”"
+                else:
+                    continue  # this code's own claim (an exact duplicate is duplicate-code's)
+                yield _p(item, "code" if code == item.code else "formerly", "code-collision",
+                         f"编码“{code}”发布为 items/{name}，与{clash}冲突（网址不区分大小写；X.json 是编码 X 的数据文件）：请换一个编码。")
+                break
 
 
 def _code_problems(cat: Catalogue) -> Iterable[Problem]:
@@ -158,6 +189,7 @@ def validate(cat: Catalogue) -> list[Problem]:
     for item in cat.items:
         problems += _item_problems(cat, item, actors)
     problems += _code_problems(cat)
+    problems += _path_collisions(cat)
     return problems
 
 

@@ -22,6 +22,8 @@ except ImportError:  # pragma: no cover - libyaml missing
 from generator.problems import Problem
 
 _resolver = yaml.resolver.Resolver()
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings read; a catalogue needs about 6."""
 
 
 @dataclass
@@ -81,7 +83,7 @@ class _Builder:
         while pos < len(events):
             ev = events[pos]
             if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)):
-                node, pos = self._node(events, pos, "")
+                node, pos = self._node(events, pos, "", 0)
                 roots.append(node)
             else:
                 pos += 1
@@ -89,9 +91,12 @@ class _Builder:
             self.problem(roots[1].line, "", "yaml-multiple-documents", "一个文件只能有一个 YAML 文档，请删除多余的“---”分隔线。")
         return roots[0] if roots else None
 
-    def _node(self, events: list[yaml.Event], pos: int, key: str) -> tuple[Node, int]:
+    def _node(self, events: list[yaml.Event], pos: int, key: str, depth: int) -> tuple[Node, int]:
         ev = events[pos]
         line = ev.start_mark.line + 1
+        if depth > MAX_DEPTH and isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.problem(line, key, "yaml-too-deep", f"列表或键值表嵌套超过 {MAX_DEPTH} 层，未读取这部分：清单最多只需要几层，请检查是否多写了“[”或“- ”。")
+            return Scalar("", "null", line), _skip(events, pos)
         if isinstance(ev, yaml.AliasEvent):
             self.problem(line, key, "yaml-alias", f"不能使用 YAML 引用“*{ev.anchor}”，请把内容完整写出来。")
             return Scalar("", "null", line), pos + 1
@@ -106,16 +111,16 @@ class _Builder:
             seq = Sequence(line)
             pos += 1
             while not isinstance(events[pos], yaml.SequenceEndEvent):
-                item, pos = self._node(events, pos, f"{key}[{len(seq.items)}]")
+                item, pos = self._node(events, pos, f"{key}[{len(seq.items)}]", depth + 1)
                 seq.items.append(item)
             return seq, pos + 1
         mapping = Mapping(line)
         pos += 1
         while not isinstance(events[pos], yaml.MappingEndEvent):
-            key_node, pos = self._node(events, pos, key)
+            key_node, pos = self._node(events, pos, key, depth + 1)
             name = key_node.text if isinstance(key_node, Scalar) else "?"
             full = f"{key}.{name}" if key else name
-            value, pos = self._node(events, pos, full)
+            value, pos = self._node(events, pos, full, depth + 1)
             if not isinstance(key_node, Scalar):
                 self.problem(key_node.line, key, "yaml-complex-key", "键必须是简单的文本。")
                 continue
@@ -126,6 +131,20 @@ class _Builder:
             mapping.items[name] = value
             mapping.key_lines[name] = key_node.line
         return mapping, pos + 1
+
+
+def _skip(events: list[yaml.Event], pos: int) -> int:
+    """The position after the collection that starts at ``pos`` (without recursion)."""
+    depth = 0
+    while True:
+        ev = events[pos]
+        pos += 1
+        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+        elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if depth == 0:
+            return pos
 
 
 def _decode(data: bytes, rel: str) -> tuple[str | None, Problem | None]:

@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from generator.model import Catalogue, Change, Item
+from generator.model import ACTION_LABELS, Catalogue, Change, Item
 from generator.pages.base import last_date, render, write_page
 
-ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 200
 """Newest entries in /feed.xml; the pages list all of them."""
@@ -52,7 +51,7 @@ class Group:
         return f"c-{self.date.isoformat()}-{digest}"
 
     def counts(self) -> list[tuple[str, int]]:
-        return [(label, n) for action, label in ACTIONS.items() if (n := sum(e.change.action == action for e in self.entries))]
+        return [(label, n) for action, label in ACTION_LABELS.items() if (n := sum(e.change.action == action for e in self.entries))]
 
 
 def entries(cat: Catalogue) -> list[Entry]:
@@ -127,7 +126,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def entry_title(e: Entry) -> str:
-    return f"{ACTIONS.get(e.change.action, e.change.action)}：{e.item.name}（{e.item.code}）"
+    return f"{ACTION_LABELS.get(e.change.action, e.change.action)}：{e.item.name}（{e.item.code}）"
 
 
 def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
@@ -152,7 +151,7 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
         _sub(entry, "updated", _stamp(e.change.date))
         _sub(entry, "published", _stamp(e.change.date))
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}items/{e.item.code}/")
-        _sub(entry, "category", term=e.change.action, label=ACTIONS.get(e.change.action, e.change.action))
+        _sub(entry, "category", term=e.change.action, label=ACTION_LABELS.get(e.change.action, e.change.action))
         summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
         _sub(entry, "summary", summary, type="text")
     ET.indent(feed)
@@ -171,7 +170,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
             break
         inline.add(g.anchor)
         listed += len(g.entries)
-    common = {"actions": ACTIONS, "feed_limit": FEED_LIMIT, "inline": inline}
+    common = {"actions": ACTION_LABELS, "feed_limit": FEED_LIMIT, "inline": inline}
     body = render(env, "changelog.html", rel, groups=all_groups, group=None, **common)
     write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes"})
     for g in all_groups:

@@ -10,11 +10,10 @@ from typing import Any
 import jinja2
 
 from generator.flowchart import svg
-from generator.model import Catalogue, Citation, Department, DepartmentDuty, Item, Law
+from generator.model import ACTION_LABELS, Catalogue, Citation, Department, DepartmentDuty, Item, Law
 from generator.pages.base import published_of, render, write_page
 from generator.parallel import can_fork, run_chunks
 
-ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
 
 
 @dataclass
@@ -67,7 +66,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "departments": department_rows(cat, item),
         "townships": cat.item_townships(item),
         "citations": citations(cat, item),
-        "actions": ACTIONS,
+        "actions": ACTION_LABELS,
         "permalink": permalink(cat, item.code),
         "chart": svg.draw(item.workflow, cat, item.name) if item.workflow else "",
     }

@@ -9,10 +9,9 @@ from typing import Any
 
 import jinja2
 
-from generator.model import KINDS, Catalogue, Change, Item
+from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
 from generator.pages.base import render, write_page
 from generator.pages.changes import latest
-from generator.pages.items import ACTIONS
 
 
 def latest_changes(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
@@ -37,7 +36,7 @@ def write_home(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
         counts=[(k, kinds[k]) for k in KINDS],
         groups=category_groups(cat, Counter(i.category for i in active)),
         latest=latest_changes(cat),
-        actions=ACTIONS,
+        actions=ACTION_LABELS,
     )
     write_page(docs_dir, "index.md", title=cat.identity.title, body=body, updated=updated,
                published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home"})

@@ -13,10 +13,9 @@ import sys
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Sequence, TypeVar
 
-from generator.model import Catalogue, Citation, Item, Law, Step
+from generator.model import ACTION_LABELS, Catalogue, Citation, Item, Law, Step
 from generator.problems import Problem
 
-ACTIONS = {"added": "增加", "adjusted": "调整", "cancelled": "取消", "recoded": "改编码"}
 ROLES = {"lead": "牵头", "support": "配合"}
 T = TypeVar("T")
 
@@ -236,7 +235,7 @@ def _workflow(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item, out:
 
 
 def history_text(change: Any) -> str:
-    text = f"{change.date.isoformat()} {ACTIONS.get(change.action, change.action)}（{change.approval}）"
+    text = f"{change.date.isoformat()} {ACTION_LABELS.get(change.action, change.action)}（{change.approval}）"
     return text + (f"：{change.note}" if change.note else "")
 
 
