@@ -32,7 +32,7 @@ from generator.model import (
     is_required,
 )
 from generator.problems import Problem, Severity
-from generator.yamlread import Mapping, Node, Scalar, Sequence, describe, read_yaml
+from generator.yamlread import FULLWIDTH_COLON, Mapping, Node, Scalar, Sequence, describe, looks_like_fullwidth_key, read_yaml
 
 T = TypeVar("T")
 
@@ -56,7 +56,10 @@ class _Reader:
 
     def record(self, node: Node, cls: type[T], key: str) -> T | None:
         if not isinstance(node, Mapping):
-            self.problem(node.line, key, "wrong-type", f"应为键值表（key: value），实际是{describe(node)}。")
+            if isinstance(node, Scalar) and looks_like_fullwidth_key(node.text):
+                self.problem(node.line, key, *FULLWIDTH_COLON)
+            else:
+                self.problem(node.line, key, "wrong-type", f"应为键值表（key: value），实际是{describe(node)}。")
             return None
         known = {f.name: f for f in fields_of(cls)}
         values: dict[str, Any] = {}

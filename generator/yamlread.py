@@ -119,6 +119,9 @@ class _Builder:
         while not isinstance(events[pos], yaml.MappingEndEvent):
             key_node, pos = self._node(events, pos, key, depth + 1)
             name = key_node.text if isinstance(key_node, Scalar) else "?"
+            if name.startswith("\u3000"):  # YAML reads full-width spaces as part of the key
+                self.problem(key_node.line, key, *_FULLWIDTH_SPACE)
+                name = name.lstrip("\u3000 ")
             full = f"{key}.{name}" if key else name
             value, pos = self._node(events, pos, full, depth + 1)
             if not isinstance(key_node, Scalar):
@@ -131,6 +134,87 @@ class _Builder:
             mapping.items[name] = value
             mapping.key_lines[name] = key_node.line
         return mapping, pos + 1
+
+
+_FULLWIDTH_COLON = re.compile(r"^[ \u3000]*(- )?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*：")
+_FULLWIDTH_INDENT = re.compile(r"^ *\u3000")
+_TAB_INDENT = re.compile(r"^[ \u3000]*\t")
+
+
+_FULLWIDTH_SPACE = ("yaml-fullwidth-space", "这一行开头用了全角空格（中文输入法的空格）：YAML 只能用半角空格缩进，请删除后用半角空格重新缩进。")
+FULLWIDTH_COLON = ("yaml-fullwidth-colon", "这一行的键名后面用了中文全角冒号“：”：请改成英文半角冒号加一个空格“: ”。")
+
+
+def looks_like_fullwidth_key(text: str) -> bool:
+    """``name：森林`` read as one text where a key was meant."""
+    return bool(_FULLWIDTH_COLON.match(text))
+
+
+def _line_hint(line: str) -> tuple[str, str] | None:
+    """What an editor typed on this line that YAML cannot read: (code, message), or None."""
+    if _TAB_INDENT.match(line):
+        return "yaml-tab", "这一行用了制表符（Tab）缩进：YAML 只能用空格缩进，请把 Tab 换成空格（每层两个空格）。"
+    if _FULLWIDTH_INDENT.match(line):
+        return _FULLWIDTH_SPACE
+    if _FULLWIDTH_COLON.match(line):
+        return FULLWIDTH_COLON
+    return None
+
+
+def syntax_problem(text: str, exc: yaml.MarkedYAMLError, rel: str) -> Problem:
+    """PyYAML's error, said in Chinese at the line the editor must fix (often before where the parser gave up)."""
+    lines = text.split("\n")
+    start = exc.context_mark.line if exc.context_mark else None
+    end = exc.problem_mark.line if exc.problem_mark else len(lines) - 1
+    column = exc.context_mark.column if exc.context_mark else 0
+    context, problem = exc.context or "", exc.problem or ""
+    opened = _runaway_quote(text, end) if "quoted scalar" not in context else None
+    if opened is not None or ("quoted scalar" in context and start is not None):
+        line, column = opened or (start or 0, column)
+        quote = lines[line][column] if column < len(lines[line]) else "引"
+        return Problem(rel, line + 1, "", "yaml-unclosed-quote",
+                       f"这一行的引号 {quote} 没有配对：在文字末尾补上另一个 {quote}；文字里本身有 {quote} 时，改用另一种引号把整段括起来。")
+    for number in range(max((start if start is not None else end) - 1, 0), min(end, len(lines) - 1) + 1):
+        hint = _line_hint(lines[number])
+        if hint:
+            return Problem(rel, number + 1, "", *hint)
+    if ("flow sequence" in context or "flow mapping" in context) and start is not None:
+        bracket = "[ ]" if "sequence" in context else "{ }"
+        return Problem(rel, start + 1, "", "yaml-unclosed-bracket",
+                       f"这一行的括号 {bracket} 没有配对，或括号里的各项没有用英文逗号“,”分开：请补上括号或逗号；文字里有括号时请给文字加引号。")
+    if "simple key" in context and start is not None:
+        return Problem(rel, start + 1, "", "yaml-syntax", "这一行缺少英文冒号“:”：键和值之间写“键: 值”（冒号后有一个空格）；如果这一行是上一行文字的延续，请把它们合成一行。")
+    if "mapping values are not allowed" in problem and _indented_key(lines, end):
+        return Problem(rel, end + 1, "", "yaml-syntax", "这一行比上一行多缩进了：同一层的键要左端对齐；如果它属于上一行，请在上一行的冒号后不写内容。")
+    if "mapping values are not allowed" in problem:
+        return Problem(rel, end + 1, "", "yaml-syntax", "这一行的文字里有“: ”（冒号加空格），YAML 把它当成了键：请给整段文字加引号，或把冒号换成中文全角冒号“：”。")
+    return Problem(rel, end + 1, "", "yaml-syntax", f"YAML 格式错误（{problem or context}）：请检查这一行及上一行的缩进（只用空格，同一层对齐）、冒号和引号。")
+
+
+def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """Where a quoted text opens that ran over several lines and ended where the parser failed.
+
+    An unclosed quote swallows the following lines until the next quote of the same kind
+    (``articles: ["20"]``), so PyYAML stops there, lines below the real mistake.
+    """
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line > token.start_mark.line:
+                found = token
+    except yaml.MarkedYAMLError:
+        pass
+    if found is None or found.end_mark.line < error_line - 1:
+        return None
+    return found.start_mark.line, found.start_mark.column
+
+
+def _indented_key(lines: list[str], number: int) -> bool:
+    """Line ``number`` is ``key: value`` indented deeper than the line above it."""
+    line = lines[number]
+    above = next((lines[n] for n in range(number - 1, -1, -1) if lines[n].strip()), "")
+    indent = len(line) - len(line.lstrip(" "))
+    return bool(re.match(r" *[A-Za-z_][A-Za-z0-9_]*: ", line)) and indent > len(above) - len(above.lstrip(" "))
 
 
 def _skip(events: list[yaml.Event], pos: int) -> int:
@@ -185,9 +269,7 @@ def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        return None, [Problem(rel, line, "", "yaml-syntax", f"YAML 格式错误：{exc.problem or exc.context}。请检查这一行的缩进、冒号和引号。")]
+        return None, [syntax_problem(text, exc, rel)]
     except yaml.YAMLError as exc:
         return None, [Problem(rel, None, "", "yaml-syntax", f"YAML 格式错误：{exc}。")]
     root = builder.build(events)

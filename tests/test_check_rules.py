@@ -57,7 +57,7 @@ CASES = [
     Case("duplicate key", ITEM, "summary: 乡镇组织森林防火巡查和宣传。", "summary: 一\nsummary: 二", 6, "summary", "duplicate-key", "重复"),
     Case("anchor", ITEM, "townships: [shanxi]", "townships: &t [shanxi]", 14, "townships", "yaml-anchor", "锚点"),
     Case("tag", ITEM, "name: 森林防火巡查", "name: !!python/object 森林防火巡查", 2, "name", "yaml-tag", "标签"),
-    Case("yaml syntax", ITEM, "name: 森林防火巡查", "name: [森林防火巡查", None, "", "yaml-syntax", "YAML 格式错误"),
+    Case("yaml syntax", ITEM, "name: 森林防火巡查", "name: [森林防火巡查", 2, "", "yaml-unclosed-bracket", "括号"),
     Case("next and branches", ITEM, "    time_limit: 2小时内", "    time_limit: 2小时内\n    next: [report]", 27, "workflow[1].branches", "next-and-branches", "不能同时"),
     Case("bad format version", "catalogue.yml", "format: 1", "format: 2", 1, "format", "unsupported-format", "format: 1"),
     Case("empty text", ITEM, "name: 森林防火巡查", "name: ''", 2, "name", "empty-text", "为空"),
