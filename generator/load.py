@@ -31,8 +31,9 @@ from generator.model import (
     fields_of,
     is_required,
 )
-from generator.problems import Problem, Severity
-from generator.yamlread import FULLWIDTH_COLON, Mapping, Node, Scalar, Sequence, describe, looks_like_fullwidth_key, read_yaml
+from generator import problems as P
+from generator.problems import Code, Problem
+from generator.yamlread import Mapping, Node, Scalar, Sequence, describe, looks_like_fullwidth_key, read_yaml
 
 T = TypeVar("T")
 
@@ -51,15 +52,15 @@ class _Reader:
         self.rel = rel
         self.problems = problems
 
-    def problem(self, line: int | None, key: str, code: str, message: str, severity: Severity = "error") -> None:
-        self.problems.append(Problem(self.rel, line, key, code, message, severity))
+    def problem(self, line: int | None, key: str, code: Code, variant: str = "", /, **values: object) -> None:
+        self.problems.append(code.at(self.rel, line, key, variant, **values))
 
     def record(self, node: Node, cls: type[T], key: str) -> T | None:
         if not isinstance(node, Mapping):
             if isinstance(node, Scalar) and looks_like_fullwidth_key(node.text):
-                self.problem(node.line, key, *FULLWIDTH_COLON)
+                self.problem(node.line, key, P.YAML_FULLWIDTH_COLON)
             else:
-                self.problem(node.line, key, "wrong-type", f"应为键值表（key: value），实际是{describe(node)}。")
+                self.problem(node.line, key, P.WRONG_TYPE, "mapping", actual=describe(node))
             return None
         known = {f.name: f for f in fields_of(cls)}
         values: dict[str, Any] = {}
@@ -70,7 +71,7 @@ class _Reader:
             if f is None:
                 guess = difflib.get_close_matches(name, known, n=1)
                 hint = f"，是不是“{guess[0]}”？" if guess else "，将被忽略。"
-                self.problem(node.key_lines[name], full, "unknown-key", f"不认识的键“{name}”{hint}", "warning")
+                self.problem(node.key_lines[name], full, P.UNKNOWN_KEY, name=name, hint=hint)
                 continue
             if isinstance(child, Scalar) and child.tag == "null" and not is_required(f):
                 continue  # an empty optional value means "not given"
@@ -81,7 +82,7 @@ class _Reader:
         for name, f in known.items():
             if is_required(f) and name not in node.items:
                 full = f"{key}.{name}" if key else name
-                self.problem(node.line, full, "missing-key", f"缺少必填的键“{name}”（{f.metadata['doc']}）。")
+                self.problem(node.line, full, P.MISSING_KEY, name=name, doc=f.metadata["doc"])
                 ok = False
         if not ok:
             return None
@@ -100,11 +101,11 @@ class _Reader:
                 if (get_origin(option) is list) == isinstance(node, Sequence) and not isinstance(node, Mapping):
                     return self.value(node, option, key, pattern)
             wanted = "或".join(_want(o) for o in options)
-            self.problem(node.line, key, "wrong-type", f"应为{wanted}，实际是{describe(node)}。")
+            self.problem(node.line, key, P.WRONG_TYPE, wanted=wanted, actual=describe(node))
             return None, False
         if origin is list:
             if not isinstance(node, Sequence):
-                self.problem(node.line, key, "wrong-type", f"应为列表（每项以“- ”开头），实际是{describe(node)}。")
+                self.problem(node.line, key, P.WRONG_TYPE, "list", actual=describe(node))
                 return None, False
             out, ok = [], True
             for i, child in enumerate(node.items):
@@ -115,13 +116,13 @@ class _Reader:
             return out, ok
         if origin is dict:
             if not isinstance(node, Mapping):
-                self.problem(node.line, key, "wrong-type", f"应为键值表，实际是{describe(node)}。")
+                self.problem(node.line, key, P.WRONG_TYPE, wanted="键值表", actual=describe(node))
                 return None, False
             out_map, ok = {}, True
             for name, child in node.items.items():
                 full = f"{key}.{name}"
                 if not re.match(model.ARTICLE, name):  # the only mapping field is law articles
-                    self.problem(node.key_lines[name], full, "bad-article-number", f"条号“{name}”格式不对：应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"。")
+                    self.problem(node.key_lines[name], full, P.BAD_ARTICLE_NUMBER, name=name)
                     ok = False
                     continue
                 v, good = self.value(child, args[1], full)
@@ -134,7 +135,7 @@ class _Reader:
             return obj, obj is not None
         if not isinstance(node, Scalar) or node.tag == "null":
             what = "空值" if isinstance(node, Scalar) else describe(node)
-            self.problem(node.line, key, "wrong-type", f"应为{_want(hint)}，实际是{what}。")
+            self.problem(node.line, key, P.WRONG_TYPE, wanted=_want(hint), actual=what)
             return None, False
         return self.scalar(node, hint, key, pattern)
 
@@ -143,7 +144,7 @@ class _Reader:
         if get_origin(hint) is Literal:
             allowed = [str(a) for a in get_args(hint)]
             if text not in allowed:
-                self.problem(node.line, key, "bad-value", f"“{text}”不是允许的值；可选：{'、'.join(allowed)}。")
+                self.problem(node.line, key, P.BAD_VALUE, text=text, allowed="、".join(allowed))
                 return None, False
             return (int(text) if isinstance(get_args(hint)[0], int) else text), True
         if hint is date:
@@ -152,24 +153,24 @@ class _Reader:
                     raise ValueError
                 return date.fromisoformat(text), True
             except ValueError:
-                self.problem(node.line, key, "bad-date", f"“{text}”不是有效日期；请写成 YYYY-MM-DD，如 2025-03-01。")
+                self.problem(node.line, key, P.BAD_DATE, text=text)
                 return None, False
         if hint is bool:
             if node.tag != "bool" or text.lower() not in ("true", "false"):
-                self.problem(node.line, key, "wrong-type", f"应为 true 或 false，实际是“{text}”。")
+                self.problem(node.line, key, P.WRONG_TYPE, "written", wanted="true 或 false", text=text)
                 return None, False
             return text.lower() == "true", True
         if hint is int:
             if node.tag != "int":
-                self.problem(node.line, key, "wrong-type", f"应为整数，实际是“{text}”。")
+                self.problem(node.line, key, P.WRONG_TYPE, "written", wanted="整数", text=text)
                 return None, False
             return int(text), True
         if not text:
-            self.problem(node.line, key, "empty-text", "内容为空，请填写，或删除这个键。")
+            self.problem(node.line, key, P.EMPTY_TEXT)
             return None, False
         if pattern and not fits(pattern, text):
-            code = "bad-url" if pattern == model.URL else "bad-format"
-            self.problem(node.line, key, code, f"“{text}”格式不对：{_PATTERN_WORDS.get(pattern, pattern)}。")
+            code = P.BAD_URL if pattern == model.URL else P.BAD_FORMAT
+            self.problem(node.line, key, code, text=text, rule=_PATTERN_WORDS.get(pattern, pattern))
             return None, False
         return text, True
 
@@ -213,14 +214,14 @@ def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], requ
         return []
     if not path.is_file():
         if required:
-            problems.append(Problem(rel, None, "", "missing-file", f"缺少文件 {rel}。"))
+            problems.append(P.MISSING_FILE.at(rel, None, "", rel=rel))
         return []
     node, found = read_yaml(path, rel)
     problems.extend(found)
     if node is None:
         return []
     if not isinstance(node, Sequence):
-        problems.append(Problem(rel, node.line, "", "wrong-type", f"{rel} 应为列表，每个条目以“- ”开头。"))
+        problems.append(P.WRONG_TYPE.at(rel, node.line, "", "file_list", rel=rel))
         return []
     reader = _Reader(rel, problems)
     out = []
@@ -236,7 +237,7 @@ def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T 
     problems.extend(found)
     if node is None:
         if not found:
-            problems.append(Problem(rel, None, "", "empty-file", "文件是空的。"))
+            problems.append(P.EMPTY_FILE.at(rel, None, ""))
         return None
     return _Reader(rel, problems).record(node, cls, "")
 
@@ -258,16 +259,14 @@ def _yaml_files(root: Path, sub: str, problems: list[Problem]) -> list[Path]:
             path = Path(top) / name
             if path.is_symlink():
                 dirs.remove(name)
-                problems.append(Problem(path.relative_to(root).as_posix(), None, "", "symlink",
-                                        "这是一个指向文件夹的符号链接，未读取：请把文件直接放进清单文件夹。"))
+                problems.append(P.SYMLINK.at(path.relative_to(root).as_posix(), None, "", "folder"))
         for name in sorted(files):
             if name.startswith("."):
                 continue
             path = Path(top) / name
             rel = path.relative_to(root).as_posix()
             if not name.endswith(".yml"):
-                problems.append(Problem(rel, None, "", "wrong-extension",
-                                        f"此文件未被读取：{sub}/ 中的文件必须以 .yml 结尾（小写）；如果它是清单文件，请改名为 {_yml_name(name)}，否则请移出 {sub}/。"))
+                problems.append(P.WRONG_EXTENSION.at(rel, None, "", sub=sub, name=_yml_name(name)))
                 continue
             bad_link = _bad_link(root, path)
             if bad_link:
@@ -284,9 +283,9 @@ def _bad_link(root: Path, path: Path) -> Problem | None:
     rel = path.relative_to(root).as_posix()
     target = path.resolve()
     if not target.is_file():
-        return Problem(rel, None, "", "symlink", "这是一个符号链接，但它指向的文件不存在，未读取：请删除它，或换成真正的文件。")
+        return P.SYMLINK.at(rel, None, "", "dangling")
     if not target.is_relative_to(root.resolve()):
-        return Problem(rel, None, "", "symlink", "这是一个指向清单文件夹以外的符号链接，未读取：清单只发布清单文件夹里的文件。")
+        return P.SYMLINK.at(rel, None, "")
     return None
 
 
@@ -301,7 +300,7 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
-        return None, [Problem(str(root), None, "", "missing-folder", f"找不到清单文件夹 {root}。")]
+        return None, [P.MISSING_FOLDER.at(str(root), None, "", root=root)]
     identity: Identity | None = None
     bad_link = _bad_link(root, root / FILES["catalogue"])
     if bad_link:
@@ -309,7 +308,7 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
     elif (root / FILES["catalogue"]).is_file():
         identity = _read_one(root / FILES["catalogue"], FILES["catalogue"], Identity, problems)
     else:
-        problems.append(Problem(FILES["catalogue"], None, "", "missing-file", "缺少 catalogue.yml（清单的名称、版本、生效日期等）。"))
+        problems.append(P.MISSING_FILE.at(FILES["catalogue"], None, "", "catalogue"))
     departments = _read_list(root, FILES["departments"], Department, problems)
     townships = _read_list(root, FILES["townships"], Township, problems)
     categories = _read_list(root, FILES["categories"], Category, problems)
@@ -324,7 +323,7 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
         if item is not None:
             items.append(item)
     if not items and not any(p.file.startswith("items/") for p in problems):
-        problems.append(Problem("items/", None, "", "no-items", "items/ 文件夹里没有任何事项文件（*.yml）。"))
+        problems.append(P.NO_ITEMS.at("items/", None, ""))
     if identity is None:
         return None, problems
     items.sort(key=lambda i: i.code)

@@ -19,7 +19,8 @@ try:  # the C parser is ~10x faster on large catalogues
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from generator.problems import Problem
+from generator import problems as P
+from generator.problems import Code, Problem
 
 _resolver = yaml.resolver.Resolver()
 MAX_DEPTH = 64
@@ -74,8 +75,8 @@ class _Builder:
         self.rel = rel
         self.problems: list[Problem] = []
 
-    def problem(self, line: int, key: str, code: str, message: str) -> None:
-        self.problems.append(Problem(self.rel, line, key, code, message))
+    def problem(self, line: int, key: str, code: Code, /, **values: object) -> None:
+        self.problems.append(code.at(self.rel, line, key, **values))
 
     def build(self, events: list[yaml.Event]) -> Node | None:
         pos = 0
@@ -88,23 +89,23 @@ class _Builder:
             else:
                 pos += 1
         if len(roots) > 1:
-            self.problem(roots[1].line, "", "yaml-multiple-documents", "一个文件只能有一个 YAML 文档，请删除多余的“---”分隔线。")
+            self.problem(roots[1].line, "", P.YAML_MULTIPLE_DOCUMENTS)
         return roots[0] if roots else None
 
     def _node(self, events: list[yaml.Event], pos: int, key: str, depth: int) -> tuple[Node, int]:
         ev = events[pos]
         line = ev.start_mark.line + 1
         if depth > MAX_DEPTH and isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            self.problem(line, key, "yaml-too-deep", f"列表或键值表嵌套超过 {MAX_DEPTH} 层，未读取这部分：清单最多只需要几层，请检查是否多写了“[”或“- ”。")
+            self.problem(line, key, P.YAML_TOO_DEEP, depth=MAX_DEPTH)
             return Scalar("", "null", line), _skip(events, pos)
         if isinstance(ev, yaml.AliasEvent):
-            self.problem(line, key, "yaml-alias", f"不能使用 YAML 引用“*{ev.anchor}”，请把内容完整写出来。")
+            self.problem(line, key, P.YAML_ALIAS, anchor=ev.anchor)
             return Scalar("", "null", line), pos + 1
         if getattr(ev, "anchor", None):
-            self.problem(line, key, "yaml-anchor", f"不能使用 YAML 锚点“&{ev.anchor}”，请删除它。")
+            self.problem(line, key, P.YAML_ANCHOR, anchor=ev.anchor)
         tag = getattr(ev, "tag", None)
         if tag is not None and tag != "!":
-            self.problem(line, key, "yaml-tag", f"不能使用 YAML 标签“{tag}”，请删除它。")
+            self.problem(line, key, P.YAML_TAG, tag=tag)
         if isinstance(ev, yaml.ScalarEvent):
             return Scalar(ev.value, _scalar_tag(ev), line), pos + 1
         if isinstance(ev, yaml.SequenceStartEvent):
@@ -120,16 +121,16 @@ class _Builder:
             key_node, pos = self._node(events, pos, key, depth + 1)
             name = key_node.text if isinstance(key_node, Scalar) else "?"
             if name.startswith("\u3000"):  # YAML reads full-width spaces as part of the key
-                self.problem(key_node.line, key, *_FULLWIDTH_SPACE)
+                self.problem(key_node.line, key, P.YAML_FULLWIDTH_SPACE)
                 name = name.lstrip("\u3000 ")
             full = f"{key}.{name}" if key else name
             value, pos = self._node(events, pos, full, depth + 1)
             if not isinstance(key_node, Scalar):
-                self.problem(key_node.line, key, "yaml-complex-key", "键必须是简单的文本。")
+                self.problem(key_node.line, key, P.YAML_COMPLEX_KEY)
                 continue
             if name in mapping.items:
                 first = mapping.key_lines[name]
-                self.problem(key_node.line, full, "duplicate-key", f"键“{name}”重复出现（第 {first} 行已有），请删除或合并其中一个。")
+                self.problem(key_node.line, full, P.DUPLICATE_KEY, name=name, first=first)
                 continue
             mapping.items[name] = value
             mapping.key_lines[name] = key_node.line
@@ -141,23 +142,19 @@ _FULLWIDTH_INDENT = re.compile(r"^ *\u3000")
 _TAB_INDENT = re.compile(r"^[ \u3000]*\t")
 
 
-_FULLWIDTH_SPACE = ("yaml-fullwidth-space", "这一行开头用了全角空格（中文输入法的空格）：YAML 只能用半角空格缩进，请删除后用半角空格重新缩进。")
-FULLWIDTH_COLON = ("yaml-fullwidth-colon", "这一行的键名后面用了中文全角冒号“：”：请改成英文半角冒号加一个空格“: ”。")
-
-
 def looks_like_fullwidth_key(text: str) -> bool:
     """``name：森林`` read as one text where a key was meant."""
     return bool(_FULLWIDTH_COLON.match(text))
 
 
-def _line_hint(line: str) -> tuple[str, str] | None:
-    """What an editor typed on this line that YAML cannot read: (code, message), or None."""
+def _line_hint(line: str) -> Code | None:
+    """What an editor typed on this line that YAML cannot read, or None."""
     if _TAB_INDENT.match(line):
-        return "yaml-tab", "这一行用了制表符（Tab）缩进：YAML 只能用空格缩进，请把 Tab 换成空格（每层两个空格）。"
+        return P.YAML_TAB
     if _FULLWIDTH_INDENT.match(line):
-        return _FULLWIDTH_SPACE
+        return P.YAML_FULLWIDTH_SPACE
     if _FULLWIDTH_COLON.match(line):
-        return FULLWIDTH_COLON
+        return P.YAML_FULLWIDTH_COLON
     return None
 
 
@@ -172,23 +169,21 @@ def syntax_problem(text: str, exc: yaml.MarkedYAMLError, rel: str) -> Problem:
     if opened is not None or ("quoted scalar" in context and start is not None):
         line, column = opened or (start or 0, column)
         quote = lines[line][column] if column < len(lines[line]) else "引"
-        return Problem(rel, line + 1, "", "yaml-unclosed-quote",
-                       f"这一行的引号 {quote} 没有配对：在文字末尾补上另一个 {quote}；文字里本身有 {quote} 时，改用另一种引号把整段括起来。")
+        return P.YAML_UNCLOSED_QUOTE.at(rel, line + 1, "", quote=quote)
     for number in range(max((start if start is not None else end) - 1, 0), min(end, len(lines) - 1) + 1):
         hint = _line_hint(lines[number])
         if hint:
-            return Problem(rel, number + 1, "", *hint)
+            return hint.at(rel, number + 1, "")
     if ("flow sequence" in context or "flow mapping" in context) and start is not None:
         bracket = "[ ]" if "sequence" in context else "{ }"
-        return Problem(rel, start + 1, "", "yaml-unclosed-bracket",
-                       f"这一行的括号 {bracket} 没有配对，或括号里的各项没有用英文逗号“,”分开：请补上括号或逗号；文字里有括号时请给文字加引号。")
+        return P.YAML_UNCLOSED_BRACKET.at(rel, start + 1, "", bracket=bracket)
     if "simple key" in context and start is not None:
-        return Problem(rel, start + 1, "", "yaml-syntax", "这一行缺少英文冒号“:”：键和值之间写“键: 值”（冒号后有一个空格）；如果这一行是上一行文字的延续，请把它们合成一行。")
+        return P.YAML_SYNTAX.at(rel, start + 1, "", "missing_colon")
     if "mapping values are not allowed" in problem and _indented_key(lines, end):
-        return Problem(rel, end + 1, "", "yaml-syntax", "这一行比上一行多缩进了：同一层的键要左端对齐；如果它属于上一行，请在上一行的冒号后不写内容。")
+        return P.YAML_SYNTAX.at(rel, end + 1, "", "indented")
     if "mapping values are not allowed" in problem:
-        return Problem(rel, end + 1, "", "yaml-syntax", "这一行的文字里有“: ”（冒号加空格），YAML 把它当成了键：请给整段文字加引号，或把冒号换成中文全角冒号“：”。")
-    return Problem(rel, end + 1, "", "yaml-syntax", f"YAML 格式错误（{problem or context}）：请检查这一行及上一行的缩进（只用空格，同一层对齐）、冒号和引号。")
+        return P.YAML_SYNTAX.at(rel, end + 1, "", "colon_in_text")
+    return P.YAML_SYNTAX.at(rel, end + 1, "", reason=problem or context)
 
 
 def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
@@ -244,8 +239,7 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
             guess = "看起来是 GBK/GB18030 编码（Windows 记事本、WPS 常见）；"
         except UnicodeDecodeError:
             pass
-        msg = f"文件不是 UTF-8 编码：第 {exc.start + 1} 个字节（0x{data[exc.start]:02X}）无法按 UTF-8 读取；{guess}请用“UTF-8”编码另存此文件。"
-        return None, Problem(rel, line, "", "encoding", msg)
+        return None, P.ENCODING.at(rel, line, "", position=exc.start + 1, byte=data[exc.start], guess=guess)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -256,7 +250,7 @@ def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(rel, None, "", "unreadable-file", f"无法读取文件：{exc.strerror or exc}。")]
+        return None, [P.UNREADABLE_FILE.at(rel, None, "", reason=exc.strerror or exc)]
     text, problem = _decode(data, rel)
     if problem:
         return None, [problem]
@@ -264,13 +258,13 @@ def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return None, [Problem(rel, line, "", "control-character", f"文件含有不可见的控制字符（U+{ord(bad.group()):04X}），请删除它。")]
+        return None, [P.CONTROL_CHARACTER.at(rel, line, "", char=ord(bad.group()))]
     builder = _Builder(rel)
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_problem(text, exc, rel)]
     except yaml.YAMLError as exc:
-        return None, [Problem(rel, None, "", "yaml-syntax", f"YAML 格式错误：{exc}。")]
+        return None, [P.YAML_SYNTAX.at(rel, None, "", "unplaced", reason=exc)]
     root = builder.build(events)
     return root, builder.problems

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.load import load
 from generator.model import Catalogue, Item
+from generator import problems as P
 from generator.problems import Problem
 from generator.review.diff import match_items
 from generator.review.gitread import SourceError, read_catalogue
@@ -37,7 +38,7 @@ def policy_problems(against: str, new: Path, catalogue: Catalogue | None = None)
     try:
         old, _ = read_catalogue(against)
     except SourceError as exc:
-        return [Problem("", None, "", "against-unreadable", f"无法读取用于比较的旧版本：{exc}")]
+        return [P.AGAINST_UNREADABLE.at("", None, "", reason=exc)]
     cat = catalogue if catalogue is not None else load(Path(new))[0]
     if cat is None:
         return []  # the ordinary check already says why
@@ -55,20 +56,15 @@ def compare_policy(old: Catalogue, new: Catalogue) -> list[Problem]:
     for item in removed:
         if item.code in new_urls:
             continue  # merged into another item: its URL becomes that item's redirect
-        problems.append(Problem(
-            item.file, None, "", "code-vanished",
-            f"事项 {item.code}（{item.name}）的文件被删除了，网址 /items/{item.code}/{_also(item)}将失效。事项不能删除："
-            f"请恢复文件 {item.file}，"
-            f"在 history 末尾加一条 action: cancelled（写明 date 和批准文件 approval）；如果是改了编码，请在新事项的 formerly 中写上 {item.code}。"))
+        problems.append(P.CODE_VANISHED.at(item.file, None, "", code=item.code, name=item.name, also=_also(item), file=item.file))
     new_formerly = {c: i for i in new.items for c in i.formerly}
     for code, owner in sorted(old_owner.items()):
         if code in new_urls:
             continue
         holder = new.item.get(owner.code) or new_formerly.get(owner.code)
         if holder is not None:  # (when the owner itself vanished, code-vanished says it all)
-            problems.append(Problem(
-                holder.file, holder.line_of("formerly") if holder.formerly else holder.line, "formerly", "url-vanished",
-                f"事项 {holder.code} 的曾用编码 {code} 被删去了，已公布的网址 /items/{code}/ 将失效。请在 formerly 中保留 {code}（曾用编码永远保留）。"))
+            line = holder.line_of("formerly") if holder.formerly else holder.line
+            problems.append(P.URL_VANISHED.at(holder.file, line, "formerly", code=holder.code, former=code))
     problems += _reuse(old, new)
     problems += _pages(old, new)
     return problems
@@ -83,16 +79,11 @@ def _pair_problems(before: Item, after: Item) -> list[Problem]:
     if not kept:
         if before.cancelled and not after.cancelled and after.history[:1] != before.history[:1]:
             return []  # a different item under a cancelled code: reported by _reuse
-        return [Problem(
-            after.file, after.line_of("history"), "history", "history-rewritten",
-            f"事项 {after.code} 原有的变更记录被修改或删除了。变更记录只能追加：请恢复原来的 {len(before.history)} 条记录，把新的变化写成末尾的一条新记录。")]
+        return [P.HISTORY_REWRITTEN.at(after.file, after.line_of("history"), "history", code=after.code, count=len(before.history))]
     added = after.history[len(before.history):]
     changed = [label for name, label in FIELDS.items() if getattr(before, name) != getattr(after, name)]
     if changed and not added:
-        return [Problem(
-            after.file, after.line_of("history"), "history", "changed-without-history",
-            f"事项 {after.code} 修改了{'、'.join(changed)}，但没有新的变更记录。动态管理要求每次变化都有批准文件："
-            f"请在 history 末尾加一条，写明 date、action（adjusted、cancelled 或 recoded）和批准文件 approval。")]
+        return [P.CHANGED_WITHOUT_HISTORY.at(after.file, after.line_of("history"), "history", code=after.code, fields="、".join(changed))]
     return []
 
 
@@ -104,11 +95,9 @@ def _reuse(old: Catalogue, new: Catalogue) -> list[Problem]:
         where = (item.file, item.line_of("code"), "code")
         if item.code in old_formerly and before is None:
             owner = old_formerly[item.code]
-            problems.append(Problem(*where, "code-reused",
-                f"编码 {item.code} 是事项 {owner.code}（{owner.name}）的曾用编码，不能再用于其他事项。请为本事项另取一个从未用过的编码。"))
+            problems.append(P.CODE_REUSED.at(*where, code=item.code, owner=owner.code, name=owner.name))
         elif before is not None and before.cancelled and not item.cancelled and item.history[:1] != before.history[:1]:
-            problems.append(Problem(*where, "code-reused",
-                f"编码 {item.code} 属于已取消的事项（{before.name}），编码永不重用。请为新事项另取一个从未用过的编码，并恢复原事项的文件。"))
+            problems.append(P.CODE_REUSED.at(*where, "cancelled", code=item.code, name=before.name))
     return problems
 
 
@@ -119,7 +108,5 @@ def _pages(old: Catalogue, new: Catalogue) -> list[Problem]:
     for path, word, records, now, file in kinds:
         for rec in records:
             if rec.id not in now:
-                problems.append(Problem(
-                    rec.file if path == "laws" else file, None, "", "page-vanished",
-                    f"{word}“{rec.id}”被删除，已公布的网址 /{path}/{rec.id}/ 将失效；如确需删除，请确认没有外部链接引用它。", "warning"))
+                problems.append(P.PAGE_VANISHED.at(rec.file if path == "laws" else file, None, "", word=word, id=rec.id, path=path))
     return problems
