@@ -2,9 +2,7 @@
 
 Each step owns one row, so a horizontal line inside a row or in the gap
 between rows can only meet that row's own box; vertical lines run down lane
-centres or in the gutters between lanes. Every candidate route is checked
-against every box, and against the routes already chosen so that two edges
-never run along the same line unless they share a source port or a target.
+centres or in the gutters between lanes (``route`` chooses among them).
 Loops (a ``next`` back to an earlier or the same step) run in a channel to
 the right of all lanes. Pure geometry: no SVG, no catalogue.
 """
@@ -31,21 +29,17 @@ from generator.flowchart.geom import (
     SMALL,
     SMALL_H,
     TOP,
-    TRACKS,
     Box,
     Edge,
     Lane,
     Layout,
-    Point,
     Port,
     Shape,
     Text,
     clean,
-    crosses,
-    overlap,
-    segments,
 )
 from generator.flowchart.labels import place_labels
+from generator.flowchart.route import Router
 from generator.flowchart.text import text_width, wrap
 
 
@@ -134,105 +128,6 @@ def _ports(node: Node, box: Box, rows: dict[str, int], boxes: list[Box]) -> list
     return [chosen[i] for i in range(len(wants))]
 
 
-class _Router:
-    def __init__(self, boxes: list[Box], lanes: int, dep: list[float]) -> None:
-        self.boxes = boxes
-        self.dep = dep
-        self.routed: list[Edge] = []
-        self.channels = sorted(
-            (b * LANE_W + off for b in range(lanes + 1) for off in TRACKS if 3 <= b * LANE_W + off <= lanes * LANE_W + 6),
-        )
-
-    def _others(self, edge: Edge) -> list[tuple[Edge, list[tuple[Point, Point]]]]:
-        return [(o, segments(o.points)) for o in self.routed if o is not edge and o.points]
-
-    def _fits(self, segs: list[tuple[Point, Point]]) -> bool:
-        return not any(crosses(a, b, box) for a, b in segs for box in self.boxes)
-
-    def _overlaps(self, segs: list[tuple[Point, Point]], edge: Edge, others: list[tuple[Edge, list[tuple[Point, Point]]]]) -> bool:
-        for other, theirs in others:
-            shared = other.target == edge.target or (other.source == edge.source and other.port == edge.port)
-            if not shared and any(overlap(s, t) for s in segs for t in theirs):
-                return True
-        return False
-
-    def _cost(self, segs: list[tuple[Point, Point]], edge: Edge, others: list[tuple[Edge, list[tuple[Point, Point]]]]) -> float:
-        """Crossings weigh most, then lines hugging a box they do not belong to, then length and bends."""
-        crossings = 0
-        for other, theirs in others:
-            if other.target != edge.target and other.source != edge.source:
-                crossings += sum(_cut(s, t) for s in segs for t in theirs)
-        hugging = 0
-        for (ax, ay), (bx, by) in segs:
-            if ax == bx:
-                lo, hi = sorted((ay, by))
-                hugging += sum(
-                    1 for box in self.boxes
-                    if box.id not in (edge.source, edge.target) and lo < box.bottom and hi > box.y
-                    and (box.right <= ax < box.right + 12 or box.x - 12 < ax <= box.x)
-                )
-        return crossings * 1000 + hugging * 400 + _bound(segs)
-
-    def forward(self, edge: Edge, src: Box, dst: Box) -> list[Point]:
-        tx, ty = dst.cx, dst.y
-        arr = ty - ARR
-        cands: list[list[Point]] = []
-        if edge.port == "bottom":
-            px, py = src.cx, src.bottom
-            dep = py + self.dep[src.index]
-            if px == tx:
-                cands.append([(px, py), (tx, ty)])
-            cands.append([(px, py), (px, dep), (tx, dep), (tx, ty)])
-            cands.append([(px, py), (px, arr), (tx, arr), (tx, ty)])
-            for xc in sorted(self.channels, key=lambda c: (abs(c - px) + abs(c - tx), c)):
-                cands.append([(px, py), (px, dep), (xc, dep), (xc, arr), (tx, arr), (tx, ty)])
-        else:
-            sign = 1 if edge.port == "right" else -1
-            px, py = (src.right if sign > 0 else src.x), src.cy
-            if (tx - px) * sign > 10:
-                cands.append([(px, py), (tx, py), (tx, ty)])
-            side = [c for c in self.channels if (c - px) * sign > 4]
-            for xc in sorted(side, key=lambda c: (abs(c - px) + abs(c - tx), c)):
-                cands.append([(px, py), (xc, py), (xc, arr), (tx, arr), (tx, ty)])
-        # Cheapest first by length and bends, the least any route can cost: stop once nothing left can win.
-        routes = sorted(((segments(p), p) for p in map(clean, cands)), key=lambda r: _bound(r[0]))
-        others = self._others(edge)
-        best: tuple[float, list[Point]] | None = None
-        fits: list[tuple[list[tuple[Point, Point]], list[Point]]] = []
-        for segs, points in routes:
-            if best is not None and _bound(segs) >= best[0]:
-                break
-            if not self._fits(segs):
-                continue
-            fits.append((segs, points))
-            if self._overlaps(segs, edge, others):
-                continue
-            cost = self._cost(segs, edge, others)
-            if best is None or cost < best[0]:
-                best = (cost, points)
-        if best is not None:
-            return best[1]
-        if not fits:
-            raise AssertionError(f"no route from {edge.source} to {edge.target}")  # gutters are always free
-        return min(fits, key=lambda r: self._cost(r[0], edge, others))[1]
-
-
-def _bound(segs: list[tuple[Point, Point]]) -> float:
-    """Length plus a price per bend: what a route costs at least."""
-    return sum(abs(bx - ax) + abs(by - ay) for (ax, ay), (bx, by) in segs) + 30 * (len(segs) + 1)
-
-
-def _cut(s: tuple[Point, Point], t: tuple[Point, Point]) -> bool:
-    """Do a horizontal and a vertical segment cross inside both (not at an end)?"""
-    (a, b), (c, d) = s, t
-    if a[1] == b[1] and c[0] == d[0]:
-        (a, b), (c, d) = t, s
-    if not (a[0] == b[0] and c[1] == d[1]):
-        return False
-    x, y = a[0], c[1]
-    return min(c[0], d[0]) < x < max(c[0], d[0]) and min(a[1], b[1]) < y < max(a[1], b[1])
-
-
 def _lane_order(nodes: list[Node]) -> list[str]:
     seen: dict[str, int] = {}
     for node in nodes:
@@ -271,7 +166,7 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
         y = boxes[i].bottom + max(GAP, dep[i] + ARR + 14)
     height = boxes[-1].bottom + BOTTOM
 
-    router = _Router(boxes, len(lanes), dep)
+    router = Router(boxes, len(lanes), dep)
     loops: list[tuple[int, int, Edge]] = []
     for i, node in enumerate(nodes):
         src = boxes[i]
@@ -295,11 +190,17 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
         ty = dst.cy + 8 if dst.shape == "decision" else dst.cy - 6
         edge.points = clean([(src.right_at(sy), sy), (xl, sy), (xl, ty), (dst.right_at(ty), ty)])
 
-    # Route again knowing every other line, so that early edges avoid crossing later ones.
+    # Route again knowing every other line, so that early edges avoid crossing later ones
+    # (a pass that changes nothing would change nothing if repeated).
     for _ in range(2):
+        changed = False
         for edge in router.routed:
             if edge.kind != "loop":
-                edge.points = router.forward(edge, boxes[rows[edge.source]], boxes[rows[edge.target]])
+                points = router.forward(edge, boxes[rows[edge.source]], boxes[rows[edge.target]])
+                changed = changed or points != edge.points
+                edge.points = points
+        if not changed:
+            break
 
     labels = place_labels(boxes, router.routed)
     width = right + (LOOP_FIRST + (len(loops) - 1) * LOOP_STEP + 20 if loops else 0)
