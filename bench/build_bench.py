@@ -4,7 +4,7 @@
 
 Builds the synthetic catalogue of bench/make_catalogue.py (cached in
 /tmp/qingdan-bench-N). Post-build steps (search index) never run here;
---core-only also skips EXTRA_WRITERS (downloads, handbook, change log),
+--core-only also skips pages.SIDE_WRITERS (downloads, handbook, change log),
 which measures the site's own pages (items, lists, laws) plus MkDocs.
 """
 
@@ -26,14 +26,13 @@ def main() -> int:
     out = Path(os.environ.get("BENCH_OUT", f"/tmp/qingdan-bench-site-{n}"))
     if not catalogue.exists():
         subprocess.run([sys.executable, str(HERE / "make_catalogue.py"), str(n), str(catalogue)], check=True)
-    os.environ["QINGDAN_NO_POST_BUILD"] = "1"
-    from generator import build
-    from generator.build import build_site
+    from generator import pages
+    from generator.build import BuildOptions, build_site
 
     if "--core-only" in sys.argv:
-        build.EXTRA_WRITERS.clear()
+        pages.SIDE_WRITERS.clear()
     start = time.perf_counter()
-    code = build_site(catalogue, out)
+    code = build_site(catalogue, out, options=BuildOptions(post_build=False))
     print(f"build of {n} items: {time.perf_counter() - start:.1f} s, exit {code}", file=sys.stderr)
     return code
 

@@ -3,8 +3,10 @@
     python bench/make_catalogue.py 16000 /tmp/cat16k
 
 Deterministic (seeded). Laws and article texts are taken from the real
-statutes in ../shared/laws-reference/, so citations resolve and the text
-reads like a real list; names and duties are combined from realistic parts.
+statutes in ../shared/laws-reference/ when that folder is beside the
+repository, else from the sample catalogue's statutes (catalogue/laws/), so
+citations resolve and the text reads like a real list; names and duties are
+combined from realistic parts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 LAWS = HERE.parent.parent / "shared" / "laws-reference"
+SAMPLE_LAWS = HERE.parent / "catalogue" / "laws"
 
 DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -79,6 +82,22 @@ def slug(prefix: str, i: int) -> str:
     return f"{prefix}-{i:02d}"
 
 
+def statutes() -> list[tuple[str, str, dict[str, str]]]:
+    """(title, effective date, whole articles) of every statute the catalogue may cite."""
+    if LAWS.is_dir():
+        out = []
+        for path in sorted(LAWS.glob("*(*).md")):
+            title, articles = read_law(path)
+            out.append((title, re.search(r"\((\d{4}-\d{2}-\d{2})\)", path.name).group(1), articles))  # type: ignore[union-attr]
+        return out
+    out = []
+    for path in sorted(SAMPLE_LAWS.glob("*.yml")):
+        law = yaml.safe_load(path.read_text(encoding="utf-8"))
+        articles = {str(k): v for k, v in law["articles"].items() if str(k).isdigit()}
+        out.append((law["title"], str(law["effective"]), articles))
+    return out
+
+
 def make(n: int, out: Path, seed: int = 1) -> None:
     rnd = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -98,12 +117,10 @@ def make(n: int, out: Path, seed: int = 1) -> None:
             for i, name in enumerate(CATEGORIES)]
     write("categories.yml", cats)
     laws: list[tuple[str, list[str]]] = []
-    for i, path in enumerate(sorted(LAWS.glob("*(*).md"))):
-        title, articles = read_law(path)
+    for i, (title, effective, articles) in enumerate(statutes()):
         law_id = slug("law", i)
         write(f"laws/{law_id}.yml", {"id": law_id, "title": title, "level": "法律" if title.startswith("中华人民共和国") else "行政法规",
-                                      "effective": re.search(r"\((\d{4}-\d{2}-\d{2})\)", path.name).group(1),  # type: ignore[union-attr]
-                                      "articles": articles})
+                                      "effective": effective, "articles": articles})
         laws.append((law_id, sorted(articles, key=int)))
     codes = set()
     for i in range(n):

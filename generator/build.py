@@ -9,22 +9,20 @@ so the final rename stays on one file system.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from generator.model import Catalogue
-from generator.pages.items import PARALLEL_FROM
 from generator.problems import errors, report_text
 from generator.search import write as search_step
-
-log = logging.getLogger("qingdan")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -33,6 +31,18 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 POST_BUILD: list[Callable[[Path, Catalogue], Any]] = [
     search_step.index_site,  # static n-gram search index (docs/decisions/search.md)
 ]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build (never what: the output depends on the catalogue and project only)."""
+
+    parallel_from: int = 2000
+    """Catalogues of this many items use forked workers; smaller ones are quicker in one process."""
+    post_build: bool = True
+    """Run POST_BUILD (off: benchmarks of the HTML step alone)."""
+    markdown_all: bool = False
+    """Let Python-Markdown parse generated pages too (a test that the raw-block shortcut changes nothing)."""
 
 
 class BuildError(Exception):
@@ -49,20 +59,14 @@ def _say(quiet: bool) -> Callable[[str], None]:
     return say
 
 
-def post_build_steps() -> list[Callable[[Path, Catalogue], Any]]:
-    if os.environ.get("QINGDAN_NO_POST_BUILD"):  # benchmarks of the HTML step alone
-        return []
-    return POST_BUILD
-
-
-def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None]) -> None:
+def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], parallel: bool) -> None:
     """Hand-written docs/ first, then our assets, then the generated pages."""
     from generator.pages import write_pages
 
     if (project / "docs").is_dir():
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
-    write_pages(cat, docs_dir, say)
+    write_pages(cat, docs_dir, say, parallel=parallel)
 
 
 def _swap(new_site: Path, out: Path) -> None:
@@ -76,8 +80,9 @@ def _swap(new_site: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
+def build_site(catalogue: Path, out: Path, quiet: bool = False, options: BuildOptions | None = None) -> int:
     """Build the site of ``catalogue`` into ``out``; 0 done, 1 invalid catalogue or failed build."""
+    options = options or BuildOptions()
     from generator.mkdocs_site.config import derived_config, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
@@ -106,12 +111,13 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False) -> int:
         docs_dir, site_dir = work / "docs", work / "site"
         updated = last_date(cat)
         say(f"生成页面：{len(cat.items)} 个事项 …")
-        prepare_docs(cat, project, docs_dir, say)
+        parallel = len(cat.items) >= options.parallel_from
+        prepare_docs(cat, project, docs_dir, say, parallel)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
-        run_mkdocs(config, work, say, updated, parallel=len(cat.items) >= PARALLEL_FROM)
+        run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all)
         # --- post-build steps (search index, …): see POST_BUILD ---
-        for step in post_build_steps():
+        for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")
             step(site_dir, cat)
         _swap(site_dir, out)

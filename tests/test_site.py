@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from generator.build import build_site
+from generator.build import BuildOptions, build_site
 from generator.model import Catalogue
 from generator.validate import check
 
@@ -228,9 +228,8 @@ def test_build_replaces_out_and_reports_progress(minimal_copy: Path, tmp_path: P
     shutil.rmtree(out)
 
 
-def test_raw_pages_skip_markdown_without_changing_a_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_raw_pages_skip_markdown_without_changing_a_byte(tmp_path: Path) -> None:
     """The plugin's shortcut (raw HTML set aside) gives what Python-Markdown gives."""
     assert build_site(MINIMAL, tmp_path / "fast", quiet=True) == 0
-    monkeypatch.setenv("QINGDAN_MARKDOWN_ALL", "1")
-    assert build_site(MINIMAL, tmp_path / "markdown", quiet=True) == 0
+    assert build_site(MINIMAL, tmp_path / "markdown", quiet=True, options=BuildOptions(markdown_all=True)) == 0
     assert _tree(tmp_path / "fast") == _tree(tmp_path / "markdown")

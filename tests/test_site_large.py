@@ -7,13 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-import generator.build
-import generator.pages
-import generator.pages.items
-from generator.build import build_site
-from generator.pages.items import PARALLEL_FROM
+from generator.build import BuildOptions, build_site
 
 from .conftest import ROOT
 
@@ -26,14 +20,12 @@ def _differences(a: Path, b: Path) -> list[str]:
     return out
 
 
-def test_parallel_build_is_complete_and_same_as_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_build_is_complete_and_same_as_sequential(tmp_path: Path) -> None:
     catalogue = tmp_path / "catalogue"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_catalogue.py"), str(PARALLEL_FROM), str(catalogue)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_catalogue.py"), str(BuildOptions().parallel_from), str(catalogue)], check=True)
     first, second = tmp_path / "one", tmp_path / "two"
     assert build_site(catalogue, first, quiet=True) == 0
-    for module in (generator.build, generator.pages, generator.pages.items):  # forked workers off
-        monkeypatch.setattr(module, "PARALLEL_FROM", 10**9)
-    assert build_site(catalogue, second, quiet=True) == 0
+    assert build_site(catalogue, second, quiet=True, options=BuildOptions(parallel_from=10**9)) == 0
     filecmp.clear_cache()
     assert _differences(first, second) == []
     items = sorted(p.stem for p in catalogue.joinpath("items").rglob("*.yml"))

@@ -1,43 +1,73 @@
-"""A MkDocs plugin object added by build.py (not an entry point): speed, dates, progress.
+"""A MkDocs plugin object added by :mod:`generator.mkdocs_site.render` (not an entry point).
 
 - Generated pages are one raw HTML block that Python-Markdown would pass
   through unchanged; parsing 150 MB of it cost ~90 s at 16,000 items, so the
   block is set aside before Markdown runs and put back as the page content.
-  The .md files stay valid Markdown: without this plugin (or with the
-  environment variable QINGDAN_MARKDOWN_ALL=1) they build byte-identically.
+  The .md files stay valid Markdown: with ``markdown_all`` they go through
+  Python-Markdown and build byte-identically.
 - Each page's ``update_date`` (the sitemap's lastmod) is the page's catalogue
   date instead of the clock.
-- Progress is reported on long builds.
+- With ``parallel``, theme rendering waits for ``on_post_build`` and runs on
+  every core (:mod:`generator.mkdocs_site.parallel`).
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any, Callable
+from collections.abc import Callable
 
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
-from generator.mkdocs_site import parallel
+from generator.mkdocs_site.parallel import Deferred, with_placeholder
 
 
-class QingdanPlugin(BasePlugin):  # type: ignore[type-arg]
-    def __init__(self, say: Callable[[str], None]) -> None:
+class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    def __init__(self, say: Callable[[str], None], *, parallel: bool, markdown_all: bool) -> None:
         super().__init__()
         self.say = say
+        self.markdown_all = markdown_all
+        self.deferred = Deferred() if parallel else None
         self.raw: dict[str, str] = {}
+        self.env: jinja2.Environment | None = None
 
-    def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         updated = page.meta.get("qd_updated")
         if updated:
             page.update_date = str(updated)
-        if page.meta.get("qd_raw") and not os.environ.get("QINGDAN_MARKDOWN_ALL"):
+        if self.deferred is not None:
+            self.deferred.defer(page)
+        if page.meta.get("qd_raw") and not self.markdown_all:
             self.raw[page.file.src_uri] = markdown.strip()
             return ""
         return markdown
 
-    def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.raw.pop(page.file.src_uri, html)
 
+    @event_priority(-100)  # the theme's environment as every other plugin left it
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.deferred is None:
+            return env
+        self.env = with_placeholder(env)
+        return self.env
+
+    @event_priority(-100)  # the context as every other plugin left it
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        if self.deferred is not None:
+            self.deferred.keep(page, context)
+        return context
+
     @event_priority(100)  # before any other plugin's post_build looks at the written pages
-    def on_post_build(self, config: Any) -> None:
-        parallel.flush(self.say, config.docs_dir)  # pages deferred by build.run_mkdocs on large sites
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.deferred is None or self.env is None:
+            return
+
+        def post_page(output: str, page: Page) -> str:
+            return str(config.plugins.on_post_page(output, page=page, config=config))
+
+        self.deferred.flush(self.env, post_page, self.say, config.docs_dir)

@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ class MkDocsFailed(Exception):
 def _source_date(day: date) -> Iterator[None]:
     """MkDocs stamps sitemap dates and the sitemap.xml.gz header from SOURCE_DATE_EPOCH."""
     old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()))
     try:
         yield
     finally:
@@ -31,13 +31,18 @@ def _source_date(day: date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date, parallel: bool) -> None:
+def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
+               *, parallel: bool, markdown_all: bool = False) -> None:
+    """Build the site ``config_dict`` describes (its docs_dir must be temporary: a parallel build deletes it).
+
+    ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
+    Python-Markdown over generated pages too (they come out the same).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from generator.mkdocs_site.config import escape_text
-    from generator.mkdocs_site.parallel import deferred_pages
     from generator.mkdocs_site.plugin import QingdanPlugin
 
     config_file = work / "mkdocs.yml"
@@ -46,10 +51,10 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     level = mk_log.level
     mk_log.setLevel(logging.WARNING)
     try:
-        with _source_date(updated), deferred_pages(parallel):
+        with _source_date(updated):
             config = load_config(str(config_file))
             escape_text(config)
-            config.plugins["qingdan"] = QingdanPlugin(say)
+            config.plugins["qingdan"] = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all)
             build(config)
     except MkDocsException as exc:
         raise MkDocsFailed(f"MkDocs 生成失败：{exc}") from exc

@@ -4,7 +4,7 @@ How to add a page kind
 ----------------------
 Write a module here with a function ``write_pages(cat, docs_dir, env) -> None``
 and add it to ``SIDE_WRITERS`` below. Side writers must only write files of
-their own: for large catalogues they run in a forked process beside the item pages.
+their own: for large catalogues they run on a forked worker beside the item pages.
 
 - ``cat`` is the validated :class:`~generator.model.Catalogue`;
 - ``docs_dir`` is the temporary MkDocs docs folder (hand-written ``docs/``
@@ -24,19 +24,15 @@ dropped at build time). Post-build steps (search indexing) are listed in
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
-import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Sequence
 
 import jinja2
 
 from generator.model import Catalogue
 from generator.pages import changes, downloads, handbook
 from generator.pages.base import last_date, make_env
-from generator.pages.items import PARALLEL_FROM, write_all_items, write_items
+from generator.pages.items import item_jobs, write_all_items, write_redirects
 from generator.pages.laws import write_laws
 from generator.pages.lists import (
     write_categories,
@@ -45,7 +41,7 @@ from generator.pages.lists import (
     write_townships,
 )
 from generator.pages.workflow import write_workflow
-from generator.parallel import can_fork
+from generator.parallel import Job, run_jobs
 
 Writer = Callable[[Catalogue, Path, jinja2.Environment], None]
 
@@ -56,56 +52,33 @@ SIDE_WRITERS: list[Writer] = [
     downloads.write_pages,  # /downloads/, /items/<code>.json
 ]
 
-class WriterFailed(RuntimeError):
-    """An side writer failed in its background process (its traceback is on stderr)."""
 
+def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None,
+                *, parallel: bool = False) -> int:
+    """Write every generated page into ``docs_dir``; returns the item count.
 
-def _start_side_writers(writers: Sequence[Writer], cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> Callable[[], None]:
-    """Run the side writers; for large catalogues in a forked process beside the item pages.
-
-    Returns a function that waits for them. They write files no core writer
-    touches, so running them alongside changes nothing in the output.
+    The side writers, the list pages and the item pages (in chunks) are
+    independent jobs; with ``parallel`` they run on forked workers.
     """
-
-    def run() -> None:
-        for writer in writers:
-            writer(cat, docs_dir, env)
-
-    if len(cat.items) < PARALLEL_FROM or not can_fork():
-        run()
-        return lambda: None
-
-    def child() -> None:
-        try:
-            run()
-        except BaseException:
-            traceback.print_exc()
-            sys.stderr.flush()
-            os._exit(1)
-
-    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
-    process.start()
-
-    def wait() -> None:
-        process.join()
-        if process.exitcode != 0:
-            raise WriterFailed(f"生成附加页面（变更记录、工作手册、数据下载）失败，退出码 {process.exitcode}。")
-
-    return wait
-
-
-def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None) -> int:
-    """Write every generated page into ``docs_dir``; returns the item count."""
     env = make_env(cat)
     updated = last_date(cat)
-    wait = _start_side_writers(SIDE_WRITERS, cat, docs_dir, env)
-    write_home(cat, docs_dir, env, updated)
-    write_items(cat, docs_dir, env, progress)
-    write_all_items(cat, docs_dir, env, updated)
-    write_categories(cat, docs_dir, env, updated)
-    write_departments(cat, docs_dir, env, updated)
-    write_townships(cat, docs_dir, env, updated)
-    write_laws(cat, docs_dir, env, updated)
-    write_workflow(cat, docs_dir, env, updated)
-    wait()
+
+    def side_pages() -> int:
+        for writer in SIDE_WRITERS:
+            writer(cat, docs_dir, env)
+        return 0
+
+    def core_pages() -> int:
+        write_home(cat, docs_dir, env, updated)
+        write_all_items(cat, docs_dir, env, updated)
+        write_categories(cat, docs_dir, env, updated)
+        write_departments(cat, docs_dir, env, updated)
+        write_townships(cat, docs_dir, env, updated)
+        write_laws(cat, docs_dir, env, updated)
+        write_workflow(cat, docs_dir, env, updated)
+        write_redirects(cat, docs_dir)
+        return 0
+
+    jobs: list[Job] = [side_pages, core_pages, *item_jobs(cat, docs_dir, env)]
+    run_jobs(jobs, parallel=parallel, progress=progress, message="已生成 {done}/{n} 个事项页面", total=len(cat.items))
     return len(cat.items)

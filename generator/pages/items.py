@@ -12,7 +12,7 @@ import jinja2
 from generator.flowchart import svg
 from generator.model import ACTION_LABELS, Catalogue, Citation, Department, DepartmentDuty, Item, Law
 from generator.pages.base import published_of, render, write_page
-from generator.parallel import can_fork, run_chunks
+from generator.parallel import Job, chunks
 
 
 
@@ -123,32 +123,18 @@ def _role(item: Item, dept: str) -> str:
     return next((d.role for d in item.departments if d.department == dept), "")
 
 
-_SHARED: dict[str, Any] = {}
-PARALLEL_FROM = 2000
-"""Catalogues of this many items write pages in forked workers; smaller ones are quicker in-process."""
+def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[Job]:
+    """Item pages in chunks (independent of each other, so they may run on forked workers)."""
+
+    def job(start: int, stop: int) -> Job:
+        def run() -> int:
+            for item in cat.items[start:stop]:
+                write_item(cat, docs_dir, env, item)
+            return stop - start
+
+        return run
+
+    return [job(start, stop) for start, stop in chunks(len(cat.items))]
 
 
-def _write_chunk(bounds: tuple[int, int]) -> int:
-    """Runs in a forked worker: the catalogue and environment are inherited, not pickled."""
-    cat, docs_dir, env = _SHARED["cat"], _SHARED["docs_dir"], _SHARED["env"]
-    for item in cat.items[bounds[0]:bounds[1]]:
-        write_item(cat, docs_dir, env, item)
-    return bounds[1] - bounds[0]
-
-
-def write_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, progress: Any = None) -> None:
-    """Item pages are independent, so large catalogues use every core (fork: nothing pickled)."""
-    n = len(cat.items)
-    if n < PARALLEL_FROM or not can_fork():
-        for item in cat.items:
-            write_item(cat, docs_dir, env, item)
-    else:
-        _SHARED.update(cat=cat, docs_dir=docs_dir, env=env)
-        try:
-            run_chunks(_write_chunk, n, progress, "已生成 {done}/{n} 个事项页面")
-        finally:
-            _SHARED.clear()
-    write_redirects(cat, docs_dir)
-
-
-__all__ = ["Citation", "item_context", "write_all_items", "write_items"]
+__all__ = ["Citation", "item_context", "item_jobs", "write_all_items", "write_redirects"]

@@ -122,7 +122,8 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
         items = [i for i in active if i.applies_to(t.id)]
         counts[t.id] = len(items)
         sections = [_section(k, cat.labels.of(k), rows([i for i in items if i.responsibility == k])) for k in KINDS]
-        links = [{"href": f"townships/{t.id}/handbook/", "text": "本乡镇工作手册（可打印）"}] if (docs_dir / f"townships/{t.id}/handbook/index.md").exists() else []
+        # Every township has a handbook (pages.handbook, written beside this page: never test for its file).
+        links = [{"href": f"townships/{t.id}/handbook/", "text": "本乡镇工作手册（可打印）"}]
         body = render(env, "list_page.html", rel, kind="township", heading=t.name,
                       intro=[f"在{t.name}适用的现行事项共 {len(items)} 项。"], sections=sections, links=links)
         write_page(docs_dir, rel, title=t.name, body=body, updated=updated, meta={"qd_kind": "township"})
