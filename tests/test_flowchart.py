@@ -104,7 +104,24 @@ def test_lines_are_told_apart_without_colour() -> None:
     assert style["handover"][0] >= 2 * style["flow"][0] and style["handover"][1] is None
     assert style["loop"][1] and style["flow"][1] is None
     texts = _texts(_chart(root))
-    assert "返" in texts and "回" in texts and "移交" in texts
+    assert "返回" in texts and "移交" in texts
+    # The loops' column is headed like a lane.
+    assert _texts(next(e for e in root.iter(f"{SVG}svg") if "qd-flow__lanes" in (e.get("class") or ""))) == ["网格员", "乡镇人民政府", "返回"]
+
+
+def test_work_between_a_township_and_its_own_office_is_no_hand_over() -> None:
+    cat = _cat(SAMPLE)
+    steps = [
+        Step(id="a", actor="township", action="受理"),
+        Step(id="b", actor="township-enforcement", action="现场制止"),
+        Step(id="c", actor="forestry", action="查处", next=[]),
+    ]
+    root = _parse(draw(steps, cat, "测试"))
+    kinds = {(g.get("data-from"), g.get("data-to")): g.get("class") for g in root.iter(f"{SVG}g") if g.get("data-from")}
+    assert kinds == {("a", "b"): "qd-edge qd-edge--flow", ("b", "c"): "qd-edge qd-edge--handover"}
+    assert _texts(_chart(root)).count("移交") == 1
+    desc = next(_chart(root).iter(f"{SVG}desc")).text or ""
+    assert "转乡镇执法队（第2步）" in desc and "移交县林业局（第3步）" in desc
 
 
 def test_hostile_text_stays_text() -> None:

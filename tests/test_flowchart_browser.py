@@ -6,8 +6,9 @@ The real fonts are measured here: every line of text fits its box as drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -8,6 +8,8 @@ the same ``text_width`` the layout uses), and labels stay outside boxes.
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import math
 from pathlib import Path
 
@@ -45,9 +47,18 @@ def _workflows() -> list[tuple[str, Catalogue, list[Step]]]:
 
 
 def lay_out(steps: list[Step], cat: Catalogue | None = None) -> Layout:
-    nodes = nodes_of(steps)
+    nodes = nodes_of(steps, cat)
     labels = {n.actor: (cat.actor_label(n.actor) if cat else n.actor) for n in nodes}
     return layout(nodes, labels)
+
+
+def _synthetic(count: int) -> list[list[Step]]:
+    """The bench's realistic workflows (8–20 steps, decisions, loops, township offices)."""
+    spec = importlib.util.spec_from_file_location("bench_workflows", ROOT / "bench" / "workflows.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.workflows(count, seed=7)  # type: ignore[no-any-return]
 
 
 # --- geometry, independent of the router ------------------------------------------------
@@ -121,14 +132,14 @@ def assert_sound(lay: Layout) -> None:
         assert len(pts) >= 2
         assert on_border(pts[0], src), f"{edge.source}->{edge.target} does not start on its source's border: {pts[0]}"
         assert on_border(pts[-1], dst), f"{edge.source}->{edge.target} does not end on its target's border: {pts[-1]}"
-        for a, b in zip(pts, pts[1:]):
+        for a, b in itertools.pairwise(pts):
             assert a[0] == b[0] or a[1] == b[1], f"{edge.source}->{edge.target} has a slanted segment {a}-{b}"
             assert 0 <= min(a[0], b[0]) and max(a[0], b[0]) <= lay.width and 0 <= min(a[1], b[1]) and max(a[1], b[1]) <= lay.height
             for box in lay.boxes:
                 assert not enters(a, b, box), f"{edge.source}->{edge.target} runs through box {box.id} ({a}-{b})"
         assert (edge.kind == "loop") == (dst.index <= src.index)
-        if edge.kind != "loop":
-            assert (edge.kind == "handover") == (src.lane != dst.lane)
+        if edge.kind == "handover":
+            assert src.lane != dst.lane, f"{edge.source}->{edge.target} hands over within one lane"
     for label in lay.labels:
         x0, y0, x1, y1 = label.bbox()
         assert 0 <= x0 and x1 <= lay.width and 0 <= y0 and y1 <= lay.height, f"label {label.text!r} is off the chart"
@@ -169,6 +180,54 @@ def test_real_workflows_are_drawn_soundly(name: str, cat: Catalogue, steps: list
     assert [lane.actor for lane in lay.lanes] == list(dict.fromkeys(s.actor for s in steps))
     # One row per step, in list order: the chart reads like the ordered list.
     assert [b.id for b in sorted(lay.boxes, key=lambda b: b.y)] == [s.id for s in steps]
+
+
+def _organisation(actor: str, cat: Catalogue) -> str:
+    """A township's own offices (departments of level township) and the township are one organisation."""
+    dept = cat.department.get(actor)
+    return "township" if actor == "township" or (dept is not None and dept.level == "township") else actor
+
+
+def along_dividers(lay: Layout) -> list[str]:
+    """Vertical runs within 2 px of a lane divider (or the outer lines), where they would merge with it."""
+    dividers = [lane.x for lane in lay.lanes] + [lay.lanes[-1].x + LANE_W]
+    return [
+        f"{e.source}->{e.target} at x={a[0]}"
+        for e in lay.edges
+        for a, b in zip(e.points, e.points[1:])
+        if a[0] == b[0] and any(abs(a[0] - x) < 2 for x in dividers)
+    ]
+
+
+def _all_charts() -> list[tuple[str, Catalogue, list[Step]]]:
+    sample = next(cat for name, cat, _ in WORKFLOWS if name.startswith("catalogue:"))
+    return WORKFLOWS + [(f"synthetic:{i}", sample, steps) for i, steps in enumerate(_synthetic(150))]
+
+
+def test_no_line_runs_along_a_lane_divider_or_on_another_line() -> None:
+    """Over every sample chart and 150 synthetic ones of 8–20 steps."""
+    for name, cat, steps in _all_charts():
+        lay = lay_out(steps, cat)
+        assert_sound(lay)
+        assert along_dividers(lay) == [], name
+        assert collinear_overlaps(lay) == [], name
+
+
+def test_hand_over_only_between_organisations() -> None:
+    """移交 (thick line and label) when the work leaves an organisation; a township's offices are the township."""
+    seen_within = 0
+    for name, cat, steps in _all_charts():
+        lay = lay_out(steps, cat)
+        actor = {s.id: s.actor for s in steps}
+        for edge in lay.edges:
+            if edge.kind == "loop":
+                continue
+            a, b = actor[edge.source], actor[edge.target]
+            assert (edge.kind == "handover") == (_organisation(a, cat) != _organisation(b, cat)), f"{name}: {edge.source}->{edge.target}"
+            seen_within += a != b and edge.kind == "flow"
+        marks = [t for t in lay.labels if t.role == "handover"]
+        assert len(marks) == len({e.target for e in lay.edges if e.kind == "handover"}), name
+    assert seen_within > 0, "some chart passes work between a township and its own office"
 
 
 def test_sample_catalogue_has_charts_to_check() -> None:

@@ -24,11 +24,13 @@ LABEL_W = 118
 BOTTOM_LABEL_W = LANE_W / 2 - 18
 """A label beside a line leaving a box downwards stays within half a lane."""
 LABEL_H = 15
-TRACKS = (0, -6, 6)
-"""Offsets of the vertical tracks in a gutter between lanes."""
+TRACKS = (-7, 7)
+"""Offsets of the vertical tracks in a gutter between lanes: halfway between the divider and the boxes,
+never on the divider itself (a line along it would read as part of it)."""
 
 Shape = Literal["process", "terminal", "decision"]
 Port = Literal["bottom", "right", "left", "loop"]
+EdgeKind = Literal["flow", "handover", "loop"]
 Point = tuple[float, float]
 
 
@@ -109,7 +111,7 @@ class Edge:
     source: str
     target: str
     points: list[Point]
-    kind: Literal["flow", "handover", "loop"]
+    kind: EdgeKind
     port: Port
     label: str | None = None
 

@@ -2,7 +2,8 @@
 
 Each label has a few candidate places beside the line it names; the first
 that covers no box, no line and no earlier label wins (else the first, which
-is still readable thanks to its white halo).
+is still readable thanks to its white halo). 返回 sits across its own loop's
+vertical run, which its halo interrupts, so it reads across like a sign on the line.
 """
 
 from __future__ import annotations
@@ -35,24 +36,25 @@ def _rect(t: Text) -> Rect:
 class Placer:
     def __init__(self, boxes: list[Box], edges: list[Edge]) -> None:
         self.boxes: list[Rect] = [(b.x, b.y, b.right, b.bottom) for b in boxes]
-        self.lines: list[Rect] = []
+        self.lines: list[tuple[Edge, Rect]] = []
         for edge in edges:
             for (ax, ay), (bx, by) in segments(edge.points):
-                self.lines.append((min(ax, bx) - 1.5, min(ay, by) - 1.5, max(ax, bx) + 1.5, max(ay, by) + 1.5))
+                self.lines.append((edge, (min(ax, bx) - 1.5, min(ay, by) - 1.5, max(ax, bx) + 1.5, max(ay, by) + 1.5)))
         self.labels: list[Rect] = []
         self.placed: list[Text] = []
 
-    def free(self, texts: list[Text], strict: int) -> bool:
-        """strict 2: clear of boxes, lines and labels; 1: of boxes and labels; 0: of boxes (never given up)."""
-        others = self.boxes + (self.labels if strict >= 1 else []) + (self.lines if strict >= 2 else [])
+    def free(self, texts: list[Text], strict: int, own: Edge | None) -> bool:
+        """strict 2: clear of boxes, lines (but ``own``'s) and labels; 1: of boxes and labels; 0: of boxes (never given up)."""
+        lines = [r for edge, r in self.lines if edge is not own] if strict >= 2 else []
+        others = self.boxes + (self.labels if strict >= 1 else []) + lines
         for t in texts:
             r = _rect(t)
             if r[0] < 0 or r[1] < 0 or any(_hits(r, o) for o in others):
                 return False
         return True
 
-    def place(self, candidates: list[list[Text]]) -> None:
-        chosen = next((c for strict in (2, 1, 0) for c in candidates if self.free(c, strict)), candidates[-1])
+    def place(self, candidates: list[list[Text]], own: Edge | None = None) -> None:
+        chosen = next((c for strict in (2, 1, 0) for c in candidates if self.free(c, strict, own)), candidates[-1])
         self.placed += chosen
         self.labels += [_rect(t) for t in chosen]
 
@@ -86,15 +88,10 @@ def handover(dst: Box) -> list[list[Text]]:
 
 
 def loop(edge: Edge) -> list[list[Text]]:
-    """返回 written downwards beside the loop's vertical run in the channel."""
+    """返回 across the loop's vertical run in the return column, halfway up, else a quarter from either end."""
     (x, y0), (_, y1) = edge.points[1], edge.points[2]
     top, span = min(y0, y1), abs(y1 - y0)
-    out = []
-    for frac in (0.5, 0.25, 0.75):
-        mid = top + span * frac - SMALL + 2
-        for dx, anchor in ((4, "start"), (-4, "end")):
-            out.append([Text(x + dx, round(mid + k * 13, 1), ch, SMALL, anchor, "loop") for k, ch in enumerate("返回")])  # type: ignore[arg-type]
-    return out
+    return [[Text(x, round(top + span * frac + SMALL / 2 - 1, 1), "返回", SMALL, "middle", "loop")] for frac in (0.5, 0.25, 0.75)]
 
 
 def place_labels(boxes: list[Box], edges: list[Edge]) -> list[Text]:
@@ -111,5 +108,5 @@ def place_labels(boxes: list[Box], edges: list[Edge]) -> list[Text]:
             placer.place(handover(by_id[edge.target]))
     for edge in edges:
         if edge.kind == "loop":
-            placer.place(loop(edge))
+            placer.place(loop(edge), own=edge)
     return placer.placed

@@ -31,6 +31,7 @@ from generator.flowchart.geom import (
     TOP,
     Box,
     Edge,
+    EdgeKind,
     Lane,
     Layout,
     Port,
@@ -49,6 +50,8 @@ class Node:
 
     id: str
     actor: str
+    org: str
+    """The organisation the actor belongs to: work changing hands between two organisations is a 移交."""
     action: str
     time_limit: str | None
     targets: list[tuple[str, str | None]]
@@ -112,7 +115,7 @@ def _ports(node: Node, box: Box, rows: dict[str, int], boxes: list[Box]) -> list
         elif other.lane < box.lane and left_fits(when):
             wants.append(["left", "bottom", "right"])
         else:
-            wants.append(["bottom", "right"] + (["left"] if left_fits(when) else []))
+            wants.append(["bottom", "right", "left"] if left_fits(when) else ["bottom", "right"])
     # Loops and straight-down branches choose first: they have the fewest good options.
     def rank(i: int) -> int:
         row = rows[node.targets[i][0]]
@@ -172,7 +175,8 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
         src = boxes[i]
         for (target, when), port in zip(node.targets, ports[i]):
             dst = boxes[rows[target]]
-            kind = "loop" if dst.index <= src.index else ("handover" if dst.lane != src.lane else "flow")
+            org_changes = nodes[dst.index].org != node.org
+            kind: EdgeKind = "loop" if dst.index <= src.index else ("handover" if org_changes else "flow")
             edge = Edge(src.id, dst.id, [], kind, port, when)
             if kind == "loop":
                 loops.append((src.index - dst.index, len(loops), edge))
@@ -203,7 +207,7 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
             break
 
     labels = place_labels(boxes, router.routed)
-    width = right + (LOOP_FIRST + (len(loops) - 1) * LOOP_STEP + 20 if loops else 0)
-    width = max([width] + [t.bbox()[2] + 4 for t in labels] + [x + 6 for e in router.routed for x, _ in e.points])
+    columns = float(right + (LOOP_FIRST + (len(loops) - 1) * LOOP_STEP + 20 if loops else 0))
+    width = max([columns] + [t.bbox()[2] + 4 for t in labels] + [x + 6 for e in router.routed for x, _ in e.points])
     height = max([height] + [t.bbox()[3] + 4 for t in labels])
     return Layout(round(width, 1), round(height, 1), header_h, lanes, boxes, router.routed, labels)

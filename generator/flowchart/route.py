@@ -117,11 +117,14 @@ class Router:
         self.tops = [b.y for b in boxes]
         self.dep = dep
         self.routed: list[Edge] = []
-        self._routes: dict[int, list[_Route]] = {}
+        self._routes: dict[tuple[int, bool], list[_Route]] = {}
         self._split: dict[int, tuple[list[Point], list[Line], list[Line]]] = {}
         self.channels = sorted(
-            (b * LANE_W + off for b in range(lanes + 1) for off in TRACKS if 3 <= b * LANE_W + off <= lanes * LANE_W + 6),
+            (b * LANE_W + off for b in range(lanes + 1) for off in TRACKS if 0 < b * LANE_W + off < lanes * LANE_W),
         )
+        self.spare = [b * LANE_W + LANE_W / 2 for b in range(lanes)] + [lanes * LANE_W + TRACKS[-1]]
+        """Lane centres and a track right of the last lane (in the 返回 column), tried only when every
+        gutter track would run on another line."""
 
     def _rows(self, lo: float, hi: float) -> list[Box]:
         """Boxes whose rows the y-range lo..hi reaches into (rows are stacked in list order)."""
@@ -158,38 +161,53 @@ class Router:
             route.fixed = self._hugging(route.segs, edge) * 400 + route.least if self._fits(route.segs) else math.inf
         return route.fixed
 
-    def _candidates(self, edge: Edge, src: Box, dst: Box) -> list[_Route]:
-        """Every route the edge may take, cheapest first by length and bends (the same in every pass)."""
+    def _candidates(self, edge: Edge, src: Box, dst: Box, spare: bool) -> list[_Route]:
+        """Every route the edge may take, cheapest first by length and bends (the same in every pass).
+
+        With ``spare``, the routes down lane centres instead: the direct ones were already tried.
+        """
         tx, ty = dst.cx, dst.y
         arr = ty - ARR
         cands: list[list[Point]] = []
+        channels = [c for c in self.spare if c not in (src.cx, tx)] if spare else self.channels
         if edge.port == "bottom":
             px, py = src.cx, src.bottom
             dep = py + self.dep[src.index]
-            if px == tx:
-                cands.append([(px, py), (tx, ty)])
-            cands.append([(px, py), (px, dep), (tx, dep), (tx, ty)])
-            cands.append([(px, py), (px, arr), (tx, arr), (tx, ty)])
-            for xc in sorted(self.channels, key=lambda c: (abs(c - px) + abs(c - tx), c)):
+            if not spare:
+                if px == tx:
+                    cands.append([(px, py), (tx, ty)])
+                cands.append([(px, py), (px, dep), (tx, dep), (tx, ty)])
+                cands.append([(px, py), (px, arr), (tx, arr), (tx, ty)])
+            for xc in sorted(channels, key=lambda c: (abs(c - px) + abs(c - tx), c)):
                 cands.append([(px, py), (px, dep), (xc, dep), (xc, arr), (tx, arr), (tx, ty)])
         else:
             sign = 1 if edge.port == "right" else -1
             px, py = (src.right if sign > 0 else src.x), src.cy
-            if (tx - px) * sign > 10:
+            if (tx - px) * sign > 10 and not spare:
                 cands.append([(px, py), (tx, py), (tx, ty)])
-            side = [c for c in self.channels if (c - px) * sign > 4]
+            side = [c for c in channels if (c - px) * sign > 4]
             for xc in sorted(side, key=lambda c: (abs(c - px) + abs(c - tx), c)):
                 cands.append([(px, py), (xc, py), (xc, arr), (tx, arr), (tx, ty)])
         routes = [_Route(bound(segs), segs, points) for points in map(clean, cands) for segs in [segments(points)]]
         return sorted(routes, key=lambda r: r.least)
 
     def forward(self, edge: Edge, src: Box, dst: Box) -> list[Point]:
-        routes = self._routes.get(id(edge))
-        if routes is None:
-            routes = self._routes[id(edge)] = self._candidates(edge, src, dst)
         others = _Others(edge, self.routed, self._split)
-        best: tuple[float, list[Point]] | None = None
         fits: list[tuple[float, list[Point]]] = []
+        for spare in (False, True):
+            routes = self._routes.get((id(edge), spare))
+            if routes is None:
+                routes = self._routes[(id(edge), spare)] = self._candidates(edge, src, dst, spare)
+            best = self._best(routes, edge, others, fits)
+            if best is not None:
+                return best
+        if not fits:
+            raise AssertionError(f"no route from {edge.source} to {edge.target}")  # gutters are always free
+        return min(fits, key=lambda r: r[0])[1]
+
+    def _best(self, routes: list[_Route], edge: Edge, others: _Others, fits: list[tuple[float, list[Point]]]) -> list[Point] | None:
+        """The cheapest route that runs along no other line; every route that fits goes to ``fits``."""
+        best: tuple[float, list[Point]] | None = None
         # Crossings weigh most, then lines hugging a box they do not belong to, then length and bends.
         for route in routes:
             if best is not None and route.least >= best[0]:
@@ -202,8 +220,4 @@ class Router:
                 continue
             if best is None or fits[-1][0] < best[0]:
                 best = fits[-1]
-        if best is not None:
-            return best[1]
-        if not fits:
-            raise AssertionError(f"no route from {edge.source} to {edge.target}")  # gutters are always free
-        return min(fits, key=lambda r: r[0])[1]
+        return best[1] if best else None

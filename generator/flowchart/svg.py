@@ -11,7 +11,8 @@ import hashlib
 import html
 import math
 
-from generator.flowchart.layout import LANE_W, Box, Edge, Layout, Node, Text, layout
+from generator.flowchart.geom import LANE_W, Box, Edge, Layout, Text
+from generator.flowchart.layout import Node, layout
 from generator.model import Catalogue, Step, flow_successors
 
 FONTS = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -45,18 +46,26 @@ def number(n: int) -> str:
     return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"{n}."
 
 
-def nodes_of(steps: list[Step]) -> list[Node]:
+def organisation(actor: str, cat: Catalogue | None) -> str:
+    """The organisation an actor works for: a township's own offices (level township) are the township."""
+    dept = cat.department.get(actor) if cat else None
+    return "township" if dept is not None and dept.level == "township" else actor
+
+
+def nodes_of(steps: list[Step], cat: Catalogue | None = None) -> list[Node]:
     """Steps -> layout nodes; targets that name no step are dropped (``qingdan check`` reports them)."""
     known = {s.id for s in steps}
     following = flow_successors(steps)
     out: list[Node] = []
     for i, step in enumerate(steps):
+        targets: list[tuple[str, str | None]]
         if step.branches:
             targets = [(b.next, b.when) for b in step.branches if b.next in known]
         else:
             targets = [(t, None) for t in following[step.id] if t in known]
         # Box text drops the closing full stop, as printed flowcharts do.
-        out.append(Node(step.id, step.actor, f"{number(i + 1)}{step.action.strip().rstrip('。；;.')}", step.time_limit, targets, bool(step.branches)))
+        action = f"{number(i + 1)}{step.action.strip().rstrip('。；;.')}"
+        out.append(Node(step.id, step.actor, organisation(step.actor, cat), action, step.time_limit, targets, bool(step.branches)))
     return out
 
 
@@ -64,7 +73,7 @@ def draw(steps: list[Step], cat: Catalogue, title: str) -> str:
     """Return the workflow as inline SVG markup (already escaped), or "" when there are no steps."""
     if not steps:
         return ""
-    nodes = nodes_of(steps)
+    nodes = nodes_of(steps, cat)
     labels = {n.actor: cat.actor_label(n.actor) for n in nodes}
     lay = layout(nodes, labels)
     digest = hashlib.sha1("\n".join([title] + [f"{n.id}|{n.actor}|{n.action}" for n in nodes]).encode()).hexdigest()
@@ -88,7 +97,7 @@ def draw(steps: list[Step], cat: Catalogue, title: str) -> str:
 def describe(nodes: list[Node], labels: dict[str, str]) -> str:
     """The chart in words, for <desc>: every step, its actor, time limit and where it leads."""
     num = {n.id: i + 1 for i, n in enumerate(nodes)}
-    actor = {n.id: n.actor for n in nodes}
+    by_id = {n.id: n for n in nodes}
     lanes = list(dict.fromkeys(labels[n.actor] for n in nodes))
     parts = [f"共{len(nodes)}步，涉及{'、'.join(lanes)}。"]
     for i, node in enumerate(nodes):
@@ -100,8 +109,10 @@ def describe(nodes: list[Node], labels: dict[str, str]) -> str:
         for target, when in node.targets:
             if num[target] <= i + 1:
                 where = f"返回第{num[target]}步"
-            elif actor[target] != node.actor:
-                where = f"移交{labels[actor[target]]}（第{num[target]}步）"
+            elif by_id[target].org != node.org:
+                where = f"移交{labels[by_id[target].actor]}（第{num[target]}步）"
+            elif by_id[target].actor != node.actor:
+                where = f"转{labels[by_id[target].actor]}（第{num[target]}步）"
             else:
                 where = f"转第{num[target]}步"
             goes.append(f"{when}则{where}" if when else where)
@@ -130,8 +141,17 @@ def _text(t: Text, fill: str = INK, halo: bool = False) -> str:
     return f'<text {attrs} fill="{fill}">{esc(t.text)}</text>'
 
 
+def _returns(lay: Layout) -> tuple[float, float] | None:
+    """x and width of the column right of the lanes where loops run back, if any."""
+    right = lay.lanes[-1].x + LANE_W
+    return (right, lay.width - right) if any(e.kind == "loop" for e in lay.edges) else None
+
+
 def _lane_rects(lay: Layout, y: float, h: float) -> str:
     out = []
+    column = _returns(lay)
+    if column:
+        out.append(f'<rect x="{_n(column[0])}" y="{_n(y)}" width="{_n(column[1])}" height="{_n(h)}" fill="{LANE_FILLS[1]}"/>')
     for i, lane in enumerate(lay.lanes):
         out.append(f'<rect x="{_n(lane.x)}" y="{_n(y)}" width="{LANE_W}" height="{_n(h)}" fill="{LANE_FILLS[i % 2]}"/>')
     for lane in lay.lanes[1:]:
@@ -152,7 +172,12 @@ def _header(lay: Layout) -> str:
         top = (h - len(lane.lines) * 19) / 2 + 15
         for k, line in enumerate(lane.lines):
             out.append(_text(Text(lane.x + LANE_W / 2, top + k * 19, line, 14, bold=True)))
-    out.append(f'<line x1="0" y1="{_n(h - 1)}" x2="{_n(lay.lanes[-1].x + LANE_W)}" y2="{_n(h - 1)}" stroke="{INK}" stroke-width="2"/>')
+    column = _returns(lay)
+    if column:
+        x, w = column
+        out.append(f'<rect x="{_n(x)}" y="0" width="{_n(w)}" height="{_n(h)}" fill="#e3e9f0" stroke="#9aa5b1" stroke-width="1"/>')
+        out.append(_text(Text(x + w / 2, (h - 19) / 2 + 15, "返回", 14, bold=True)))
+    out.append(f'<line x1="0" y1="{_n(h - 1)}" x2="{_n(lay.width if column else lay.lanes[-1].x + LANE_W)}" y2="{_n(h - 1)}" stroke="{INK}" stroke-width="2"/>')
     out.append("</svg>")
     return "".join(out)
 
