@@ -11,6 +11,7 @@ failed check leaves DIR exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
@@ -55,6 +56,41 @@ def verify_site(site: Path, cat: Catalogue, live: Path | None = None) -> list[st
     return problems
 
 
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> list[str]:
+    """Folders beside ``out`` left by a publish that was killed, whose process is gone.
+
+    ``.OUT.publish-PID`` (the staged site), ``..OUT.publish-PID.build-*`` (its build folder),
+    ``.OUT.old-PID`` (the previous live site during the swap). If the kill fell between the two
+    renames of the swap, ``out`` is missing and the previous live site is put back first.
+    Returns what was done, in words.
+    """
+    pattern = re.compile(r"\.\.?" + re.escape(out.name) + r"\.(publish|old)-(\d+)(\..*)?")
+    done = []
+    if not out.parent.is_dir():
+        return done
+    for folder in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(folder.name)
+        if not match or process_alive(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not match.group(3) and not out.exists():
+            folder.rename(out)
+            done.append(f"上次发布在替换时中断：已恢复原网站 {out}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"已删除上次中断的发布留下的 {folder.name}")
+    return done
+
+
 def swap(new_site: Path, out: Path) -> None:
     """Rename ``out`` away, rename ``new_site`` in, remove the old one; put it back if the second rename fails."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}") if out.exists() else None
@@ -80,6 +116,8 @@ def publish(catalogue: Path, out: Path) -> int:
         print(f"发布位置 {out} 已存在但不是文件夹，未发布。", file=sys.stderr)
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
+    for line in remove_leftovers(out):
+        print(line, file=sys.stderr)
     staging = out.with_name(f".{out.name}.publish-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:

@@ -3,21 +3,29 @@
 Watches the catalogue, the project's docs/ and overrides/ (and our own
 templates and assets) by polling modification times: no extra dependency,
 works on every file system. A failed build prints the problems and keeps
-serving the last good site.
+serving the last good site; when the first build fails, the browser shows the
+problems (in Chinese) until a build succeeds. SIGTERM stops it like Ctrl+C, so
+the temporary folder goes too; folders left by a killed serve are removed the
+next time (their process id is in the name).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 from generator.build import ASSETS, build_site
 from generator.mkdocs_site.config import project_dir
+from generator.publish import process_alive
 from generator.pages.base import TEMPLATES
 
 
@@ -36,9 +44,46 @@ def snapshot(folders: list[Path]) -> dict[str, float]:
     return seen
 
 
+PREFIX = "qingdan-serve-"
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    error_message_format = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>%(code)d</title>'
+                            "<p>找不到这个网页（%(code)d）。<a href=\"/\">返回首页</a></p></html>")
+    error_content_type = "text/html; charset=utf-8"
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:  # never an English folder listing
+        self.send_error(404)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
+
+
+def failure_page(site: Path, catalogue: Path) -> None:
+    """What the browser shows while no build has succeeded: the problems, as the terminal shows them."""
+    from generator.problems import errors, report_text
+    from generator.validate import check
+
+    _, problems = check(catalogue)
+    report = report_text(problems) if errors(problems) else "生成网站时出错，详见运行 qingdan serve 的终端窗口。\n"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "index.html").write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">'
+        "<title>网站生成失败</title></head><body><h1>网站生成失败</h1>"
+        "<p>请按下面的提示修改清单；保存后会自动重新生成，本页每 3 秒刷新。</p>"
+        f"<pre>{html.escape(report)}</pre></body></html>\n", encoding="utf-8")
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # the same clean stop as Ctrl+C: server closed, temporary folder removed
+
+
+def remove_stale_folders(tmp: Path) -> None:
+    """Temporary folders of earlier serves whose process is gone (killed, not stopped)."""
+    for folder in tmp.glob(f"{PREFIX}*-*"):
+        pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def watched(catalogue: Path) -> list[Path]:
@@ -48,13 +93,15 @@ def watched(catalogue: Path) -> list[Path]:
 
 def serve(catalogue: Path, port: int, interval: float = 1.0) -> int:
     catalogue = Path(catalogue)
-    work = Path(tempfile.mkdtemp(prefix="qingdan-serve-"))
+    remove_stale_folders(Path(tempfile.gettempdir()))
+    work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     site = work / "site"
+    signal.signal(signal.SIGTERM, _stop)
     try:
         state = snapshot(watched(catalogue))
         if build_site(catalogue, site) != 0 and not site.exists():
-            print("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成。")
-            site.mkdir()
+            print("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成（浏览器中也会显示这些提示）。")
+            failure_page(site, catalogue)
         handler = functools.partial(_Handler, directory=str(site))
         try:
             server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)

@@ -8,8 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from .conftest import ROOT
 
@@ -45,7 +48,45 @@ def test_serve_rebuilds_after_an_edit(minimal_copy: Path) -> None:
         while "森林防火巡护" not in _get(url):
             assert time.monotonic() < end, "site was not rebuilt"
             time.sleep(0.5)
+        assert proc.stdout is not None
+        seen = ""
+        for line in proc.stdout:  # the swap is done; its message follows (read it before stopping serve)
+            seen += line
+            if "已更新" in line:
+                break
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
-    assert "预览地址" in out and "已更新" in out
+    assert "预览地址" in seen + out and "已更新" in seen
+
+
+def _serve(catalogue: Path, port: int, tmp: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--catalogue", str(catalogue), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+
+
+def test_first_build_fails_browser_shows_the_problems_then_sigterm_cleans_up(minimal_copy: Path, tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    stale = tmp / "qingdan-serve-999999999-abc"  # left by a serve that was killed: no such process
+    (stale / "site").mkdir(parents=True)
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("category: emergency", "category: nowhere"), encoding="utf-8")
+    port = _free_port()
+    proc = _serve(minimal_copy, port, tmp)
+    try:
+        page = _get(f"http://127.0.0.1:{port}/")
+        assert "网站生成失败" in page and "items/a/T-001.yml:3: category:" in page and "nowhere" in page
+        assert "Directory listing" not in page
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/items/", timeout=5)
+        with missing.value as response:
+            assert response.code == 404 and "找不到这个网页" in response.read().decode("utf-8")
+        assert not stale.exists()
+        assert [p.name.startswith(f"qingdan-serve-{proc.pid}-") for p in tmp.iterdir()] == [True]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert "首次生成失败" in out and "Traceback" not in out
+    assert list(tmp.iterdir()) == []
