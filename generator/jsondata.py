@@ -52,7 +52,24 @@ def item_data(cat: Catalogue, item: Item) -> dict[str, Any]:
     data = plain(item)
     data["status"] = "cancelled" if item.cancelled else "active"
     data["url"] = item_url(cat, item)
+    data["contacts"] = contacts(cat, item)
     return data
+
+
+def contacts(cat: Catalogue, item: Item) -> list[dict[str, Any]]:
+    """Whom to call in each township where the item applies: the township's window, or the county lead."""
+    office = cat.office_of(item)
+    lead = cat.department.get(item.lead_department or "")
+    out = []
+    for t in cat.item_townships(item):
+        if item.responsibility == "lead":
+            entry = {"township": t.id, "lead": t.government, "office": office.id if office else None,
+                     "contact": t.office, "phone": t.phone}
+        else:
+            entry = {"township": t.id, "lead": lead.name if lead else None, "office": None,
+                     "contact": lead.name if lead else None, "phone": lead.phone if lead else None}
+        out.append(entry)
+    return out
 
 
 def catalogue_data(cat: Catalogue) -> dict[str, Any]:
@@ -86,7 +103,16 @@ def schema() -> dict[str, Any]:
     item = defs["Item"]
     item["properties"]["status"] = {"description": "active 有效；cancelled 已取消", "enum": ["active", "cancelled"]}
     item["properties"]["url"] = {"description": "永久网址（清单设置了 site_url 时）", "anyOf": [{"type": "string"}, {"type": "null"}]}
-    item["required"] = item["required"] + ["status", "url"]
+    text_or_null = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    item["properties"]["contacts"] = {
+        "description": "各适用乡镇找谁办：牵头单位、乡镇办理机构（部门 id）、咨询窗口和电话",
+        "type": "array",
+        "items": {"type": "object", "additionalProperties": False,
+                  "required": ["township", "lead", "office", "contact", "phone"],
+                  "properties": {"township": {"type": "string"}, "lead": text_or_null, "office": text_or_null,
+                                 "contact": text_or_null, "phone": text_or_null}},
+    }
+    item["required"] = item["required"] + ["status", "url", "contacts"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -145,6 +171,9 @@ def jsonld(cat: Catalogue, item: Item) -> str:
     if item.updated:
         data["dateModified"] = item.updated.isoformat()
     data["inLanguage"] = "zh-CN"
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    # </script> or <!-- in catalogue text must not end the script element.
+    return for_script(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def for_script(text: str) -> str:
+    """JSON text made safe inside ``<script>``: </script> or <!-- in catalogue text must not end the element."""
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -21,6 +21,8 @@ ARTICLE = r"^[0-9]+(之[0-9]+)?(\.[0-9]+)?$"
 # An http(s) URL written into attributes and MkDocs' config: an ASCII host, then only URL characters
 # that can never end an HTML attribute or start markup (no quotes, spaces, <, >, backslash, control).
 URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&()*+,;=:@%/?#-]*)?$"
+PHONE = r"^(\+?[0-9][0-9 -]{3,}[0-9])(转[0-9]{1,6})?$"
+"""A public phone: digits with optional spaces or hyphens (0000-1234567, 12345), an optional 转 extension."""
 
 Kind = Literal["lead", "support", "returned"]
 KINDS: tuple[Kind, ...] = ("lead", "support", "returned")
@@ -135,6 +137,16 @@ class Township(Located):
     id: str = field(metadata=spec("乡镇 id", pattern=SLUG))
     name: str = field(metadata=spec("乡镇（街道）名称"))
     kind: Literal["镇", "乡", "街道"] = field(metadata=spec("镇、乡或街道"))
+    office: str | None = field(default=None, metadata=spec("群众办事、咨询的窗口，如 城关镇便民服务中心", since="1.1"))
+    phone: str | None = field(default=None, metadata=spec("咨询电话，如 0000-1234567", pattern=PHONE, since="1.1"))
+    address: str | None = field(default=None, metadata=spec("办公地址", since="1.1"))
+    hours: str | None = field(default=None, metadata=spec("办公时间，如 工作日 8:30—12:00，14:30—17:30", since="1.1"))
+    note: str | None = field(default=None, metadata=spec("给群众的一句说明，如 节假日值班电话", since="1.1"))
+
+    @property
+    def government(self) -> str:
+        """The township's government: 清水镇人民政府, 东城街道办事处."""
+        return self.name + ("办事处" if self.kind == "街道" else "人民政府")
 
 
 @dataclass(kw_only=True)
@@ -167,6 +179,9 @@ class Law(Located):
     promulgated: date | None = field(default=None, metadata=spec("公布日期"))
     effective: date | None = field(default=None, metadata=spec("所引条文版本的施行日期"))
     source: str | None = field(default=None, metadata=spec("官方文本网址", pattern=URL))
+    status: Literal["现行有效", "已修改", "已废止"] | None = field(
+        default=None, metadata=spec("时效性：现行有效；已修改（本站条文不是现行文本）；已废止", since="1.1"))
+    amended: list[date] = field(default_factory=list, metadata=spec("历次修正、修订的日期，按先后", since="1.1"))
     articles: dict[str, str] = field(default_factory=dict, metadata=spec("条号 → 条文；\"34.2\" 为第三十四条第二款；一条多款可用换行分隔"))
     chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
 
@@ -207,6 +222,7 @@ class DepartmentDuty(Located):
 @dataclass(kw_only=True)
 class TownshipDuty(Located):
     duties: list[str] = field(metadata=spec("乡镇的职责"))
+    office: str | None = field(default=None, metadata=spec("乡镇内具体办理的机构：departments.yml 中 level: township 的部门 id", since="1.1"))
 
 
 @dataclass(kw_only=True)
@@ -263,6 +279,11 @@ class Item(Located):
     def lead_departments(self) -> list[DepartmentDuty]:
         return [d for d in self.departments if d.role == "lead"] + [d for d in self.departments if d.role != "lead"]
 
+    @property
+    def lead_department(self) -> str | None:
+        """The county department that leads (配合责任, 上级部门收回), if any."""
+        return next((d.department for d in self.departments if d.role == "lead"), None)
+
 
 @dataclass
 class Catalogue:
@@ -295,6 +316,11 @@ class Catalogue:
             return ACTORS[actor]
         dept = self.department.get(actor)
         return dept.label if dept else actor
+
+    def office_of(self, item: Item) -> Department | None:
+        """The township office that does the item's township work (``township.office``), if named."""
+        office = item.township.office if item.township else None
+        return self.department.get(office) if office else None
 
     def item_townships(self, item: Item) -> list[Township]:
         if item.townships == "all":

@@ -128,16 +128,18 @@ WRONG_TYPE = _code("wrong-type", "值的类型不对，如该写列表的写成�
 EMPTY_TEXT = _code("empty-text", "文字为空", "内容为空，请填写，或删除这个键。")
 BAD_VALUE = _code("bad-value", "不是允许的值（如 responsibility 只能是 lead、support、returned）", "“{text}”不是允许的值；可选：{allowed}。")
 BAD_DATE = _code("bad-date", "日期无效或格式不对", "“{text}”不是有效日期；请写成 YYYY-MM-DD，如 2025-03-01。")
-BAD_FORMAT = _code("bad-format", "id 或编码的格式不对（id 只用小写字母、数字、连字符；编码不能含 `/`、空格）", "“{text}”格式不对：{rule}。")
+BAD_FORMAT = _code("bad-format", "id、编码或乡镇电话的格式不对（id 只用小写字母、数字、连字符；编码不能含 `/`、空格；电话只写数字和“-”，分机写“转801”）", "“{text}”格式不对：{rule}。")
 BAD_ARTICLE_NUMBER = _code("bad-article-number", "条号不是阿拉伯数字",
                            "条号“{name}”格式不对：应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"。")
 BAD_URL = _code("bad-url", "site_url 或法规 source 不是普通网址（不以 http:// 或 https:// 开头，或含引号、空格、尖括号、汉字等）", "“{text}”格式不对：{rule}。")
+AMENDED_ORDER = _code("amended-order", "法规的 amended（修正、修订日期）没有按先后排列，或早于公布日期", "amended 应按时间先后排列，且不早于 promulgated（公布日期）。")
 UNSUPPORTED_FORMAT = _code("unsupported-format", "format 不是 1", "不支持的格式版本 {format}：本工具读取 format: 1。")
 
 # 引用与唯一性
 DUPLICATE_ID = _code("duplicate-id", "部门、乡镇或分类的 id 重复", "{what} id“{value}”重复（第 {first} 行已有）。")
 UNKNOWN_CATEGORY = _code("unknown-category", "分类不存在", "分类“{category}”在 categories.yml 中不存在。")
 UNKNOWN_DEPARTMENT = _code("unknown-department", "部门不存在", "部门“{department}”在 departments.yml 中不存在。")
+OFFICE_NOT_TOWNSHIP = _code("office-not-township", "事项 `township.office` 写的是县级部门", "“{name}”是县级部门：township.office 只能写乡镇内设机构（level: township），县级部门写在 departments 中。")
 DUPLICATE_DEPARTMENT = _code("duplicate-department", "同一部门在一个事项里写了两次", "部门“{department}”在本事项中出现了 {count} 次，请合并。")
 UNKNOWN_TOWNSHIP = _code("unknown-township", "乡镇不存在", "乡镇“{township}”在 townships.yml 中不存在。")
 EMPTY_TOWNSHIPS = _code("empty-townships", "适用乡镇列表为空", "适用乡镇列表是空的；适用全部乡镇请写 all。")

@@ -85,6 +85,13 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
         yield _p(item, "township", P.MISSING_TOWNSHIP_DUTIES, field="responsibility", kind=cat.labels.of(kind))
     if item.township is not None and not item.township.duties:
         yield _p(item.township, "township.duties", P.EMPTY_DUTIES, field="duties", who="乡镇")
+    office = item.township.office if item.township else None
+    if item.township and office:
+        dept = cat.department.get(office)
+        if dept is None:
+            yield _p(item.township, "township.office", P.UNKNOWN_DEPARTMENT, field="office", department=office)
+        elif dept.level != "township":
+            yield _p(item.township, "township.office", P.OFFICE_NOT_TOWNSHIP, field="office", name=dept.name)
     for i, duty in enumerate(item.departments):
         key = f"departments[{i}]"
         if duty.department not in cat.department:
@@ -182,6 +189,9 @@ def validate(cat: Catalogue) -> list[Problem]:
     ident = cat.identity
     if ident.format != 1:
         problems.append(_p(ident, "format", P.UNSUPPORTED_FORMAT, format=ident.format))
+    for law in cat.laws:
+        if law.amended != sorted(law.amended) or (law.promulgated and law.amended and law.amended[0] < law.promulgated):
+            problems.append(_p(law, "amended", P.AMENDED_ORDER))
     actors = set(ACTORS) | set(cat.department)
     problems += workflow_problems(ident.general_workflow, actors, "general_workflow")
     for item in cat.items:

@@ -61,6 +61,10 @@ CASES = [
     Case("next and branches", ITEM, "    time_limit: 2小时内", "    time_limit: 2小时内\n    next: [report]", 27, "workflow[1].branches", "next-and-branches", "不能同时"),
     Case("bad format version", "catalogue.yml", "format: 1", "format: 2", 1, "format", "unsupported-format", "format: 1"),
     Case("empty text", ITEM, "name: 森林防火巡查", "name: ''", 2, "name", "empty-text", "为空"),
+    Case("county office for township work", ITEM, "township:\n  duties:", "township:\n  office: forestry\n  duties:", 12, "township.office", "office-not-township", "level: township"),
+    Case("unknown township office", ITEM, "township:\n  duties:", "township:\n  office: nowhere\n  duties:", 12, "township.office", "unknown-department", "nowhere"),
+    Case("bad township phone", "townships.yml", "  kind: 镇", "  kind: 镇\n  phone: 请拨打 12345", 4, "[0].phone", "bad-format", "电话只写数字"),
+    Case("law source not a url", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\nsource: 国家法律法规数据库", None, "source", "bad-url", "https://"),
 ]
 
 

@@ -93,9 +93,132 @@
     });
   }
 
+  /* --- 我的乡镇: the reader's township, remembered in localStorage ("qd-township").
+     Item pages answer for it at the top (applies here or not, who leads, whom to call);
+     the home page and township pages let the reader choose it. The static page already
+     names the leading party and links every township's answer page, so nothing is lost
+     without JavaScript. --- */
+  var TOWN_KEY = "qd-township";
+
+  function myTown() {
+    try { return localStorage.getItem(TOWN_KEY) || ""; } catch (e) { return ""; }
+  }
+
+  function setMyTown(id) {
+    try {
+      if (id) localStorage.setItem(TOWN_KEY, id); else localStorage.removeItem(TOWN_KEY);
+    } catch (e) { /* storage disabled: the choice lasts for this page only */ }
+  }
+
+  function townData(box) {
+    var script = box.querySelector("[data-qd-townships]");
+    var list = [];
+    try { list = JSON.parse(script ? script.textContent : "[]"); } catch (e) { list = []; }
+    var byId = {};
+    list.forEach(function (t) { byId[t.id] = t; });
+    return byId;
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function contactLines(t) {
+    var out = [];
+    var call = (t.office || t.gov) + (t.phone ? "，电话 " + t.phone : "");
+    out.push(["找", call]);
+    if (t.hours) out.push(["办公时间", t.hours]);
+    if (t.address) out.push(["地址", t.address]);
+    if (t.note) out.push(["提示", t.note]);
+    return out;
+  }
+
+  function addLines(parent, lines) {
+    lines.forEach(function (pair) {
+      var p = el("p");
+      p.appendChild(el("strong", "", pair[0] + "："));
+      p.appendChild(document.createTextNode(pair[1]));
+      parent.appendChild(p);
+    });
+  }
+
+  function renderAnswer(box, towns) {
+    var out = box.querySelector("[data-qd-mine]");
+    var id = myTown();
+    var t = towns[id];
+    out.textContent = "";
+    box.querySelector("[data-qd-towns]").hidden = !!t;
+    if (!t) return;
+    var d = box.dataset;
+    if (d.kind === "home") {
+      addLines(out, contactLines(t));
+    } else {
+      out.appendChild(answerFor(d, t, id));
+    }
+    var more = el("p");
+    var link = el("a", "", t.name + "的全部事项和联系方式 →");
+    link.href = box.dataset.root + "townships/" + id + "/";
+    more.appendChild(link);
+    out.appendChild(more);
+  }
+
+  function answerFor(d, t, id) {
+    var out = document.createDocumentFragment();
+    var list = d.townships === "all" ? null : d.townships.split(" ");
+    var applies = !list || list.indexOf(id) >= 0;
+    var verdict = el("p", "qd-answer__verdict qd-answer__verdict--" + (applies ? "yes" : "no"),
+      applies ? t.name + "：本事项适用。" : "本事项不适用于" + t.name + "。");
+    out.appendChild(verdict);
+    if (applies && d.kind === "lead") {
+      addLines(out, [["在" + t.name + "牵头", t.gov + (d.office ? "（" + d.office + "）" : "")]].concat(contactLines(t)));
+    } else if (applies && d.kind === "support") {
+      addLines(out, [["在" + t.name + "配合", t.gov + (d.office ? "（" + d.office + "）" : "")]].concat(contactLines(t)));
+    } else if (!applies) {
+      out.appendChild(el("p", "", "请查看下方“适用乡镇”，或咨询上面列出的县级部门。"));
+    }
+    return out;
+  }
+
+  function setupAnswer() {
+    var box = document.querySelector("[data-qd-answer]");
+    if (!box) return;
+    var towns = townData(box);
+    var form = box.querySelector("[data-qd-picker]");
+    var select = box.querySelector("[data-qd-pick]");
+    if (!towns[myTown()]) setMyTown("");
+    select.value = myTown();
+    form.hidden = false;
+    select.addEventListener("change", function () {
+      setMyTown(select.value);
+      renderAnswer(box, towns);
+    });
+    renderAnswer(box, towns);
+  }
+
+  function setupTownButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-qd-mytown]"), function (wrap) {
+      var button = wrap.querySelector("[data-qd-set-town]");
+      var id = button.getAttribute("data-qd-set-town");
+      function show() {
+        var mine = myTown() === id;
+        button.setAttribute("aria-pressed", mine ? "true" : "false");
+        button.textContent = mine ? "已设为我的乡镇" : "设为我的乡镇";
+      }
+      wrap.hidden = false;
+      button.addEventListener("click", function () {
+        setMyTown(myTown() === id ? "" : id);
+        show();
+      });
+      show();
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
   }
-  ready(function () { setupPrefs(); setupTable(); });
+  ready(function () { setupPrefs(); setupTable(); setupAnswer(); setupTownButtons(); });
 })();

@@ -10,6 +10,7 @@ own templates do not autoescape, so the page title is escaped here once.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,7 @@ from markupsafe import Markup, escape
 
 from generator import jsondata
 from generator.citations import article_label
-from generator.model import Catalogue, Item
+from generator.model import Catalogue, Item, Township
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -50,9 +51,33 @@ def make_env(cat: Catalogue) -> jinja2.Environment:
     # Item pages link /items/<code>.json (written by generator.opendata) and carry schema.org JSON-LD.
     env.globals["item_json_url"] = lambda root, item: f"{root}items/{item.code}.json"
     env.globals["item_jsonld"] = lambda item: Markup(jsondata.jsonld(cat, item))  # jsonld() escapes for <script>
+    env.globals["lead_label"] = functools.partial(lead_label, cat)
+    env.globals["townships_json"] = Markup(townships_json(cat))
     env.filters["cn_date"] = cn_date
     env.filters["article_label"] = article_label
     return env
+
+
+def lead_label(cat: Catalogue, item: Item, township: Township | None = None) -> str:
+    """Who leads, in a few words: the county lead department, or the township and its office.
+
+    Used by every list of items (table columns, township pages, the answer box) so they agree.
+    """
+    if item.responsibility != "lead":
+        lead = item.lead_department
+        dept = cat.department.get(lead) if lead else None
+        return dept.label if dept else ""
+    office = cat.office_of(item)
+    if township is None:
+        return office.label if office else "乡镇（街道）"
+    return f"{township.government}（{office.label}）" if office else township.government
+
+
+def townships_json(cat: Catalogue) -> str:
+    """The townships' contacts for the 我的乡镇 answer box, safe inside ``<script type="application/json">``."""
+    keys = ("id", "name", "office", "phone", "address", "hours", "note")
+    data = [{k: getattr(t, k) for k in keys if getattr(t, k)} | {"gov": t.government} for t in cat.townships]
+    return jsondata.for_script(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def cn_date(value: date | None) -> str:

@@ -55,7 +55,8 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
             if item.code not in blocks:  # every handbook sits at the same depth: one rendering serves all
                 blocks[item.code] = Markup(template.render(
                     root="../../../", item=item, departments=department_rows(cat, item),
-                    citations=citations(cat, item), permalink=permalink(cat, item.code)))
+                    citations=citations(cat, item), permalink=permalink(cat, item.code),
+                    office=cat.office_of(item)))
         counts = [(k, sum(1 for i in items if i.responsibility == k)) for k in KINDS]
         body = render(env, "handbook.html", rel, township=township, items=items, toc=toc(cat, items),
                       blocks=[blocks[i.code] for i in items] if full else [], counts=[c for c in counts if c[1]],

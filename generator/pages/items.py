@@ -65,6 +65,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "cancelled": item.cancelled,
         "departments": department_rows(cat, item),
         "townships": cat.item_townships(item),
+        "office": cat.office_of(item),
         "citations": citations(cat, item),
         "actions": ACTION_LABELS,
         "permalink": permalink(cat, item.code),
@@ -113,14 +114,9 @@ def write_all_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
     for item in cat.active_items:
         depts = [d.department for d in item.departments if d.department in cat.department]
         towns = "all" if item.townships == "all" else " ".join(item.townships)
-        rows.append({"item": item, "depts": " ".join(depts), "towns": towns,
-                     "leads": [cat.department[d].label for d in depts if _role(item, d) == "lead"]})
+        rows.append({"item": item, "depts": " ".join(depts), "towns": towns})
     body = render(env, "all_items.html", rel, rows=rows)
     write_page(docs_dir, rel, title="全部事项", body=body, updated=updated, meta={"qd_kind": "items"})
-
-
-def _role(item: Item, dept: str) -> str:
-    return next((d.role for d in item.departments if d.department == dept), "")
 
 
 def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[Job]:

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
-from generator.pages.base import render, write_page
+from generator.pages.base import lead_label, render, write_page
 from generator.pages.changes import latest
 
 
@@ -114,18 +114,30 @@ def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, u
 
 
 def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _rows(env)
-    active = cat.active_items
+    """Each township's answer page: its contacts, then every current item that applies, by category."""
+    row = env.get_template("_macros.html").module.township_row  # type: ignore[attr-defined]
+    order = {c.id: n for n, c in enumerate(cat.categories)}
+    active = sorted(cat.active_items, key=lambda i: (order.get(i.category, len(order)), i.code))
+    county: dict[str, str] = {}  # a 配合/收回 item's row is the same on every township page
     counts = {t.id: 0 for t in cat.townships}
     for t in cat.townships:
         rel = f"townships/{t.id}/index.md"
         items = [i for i in active if i.applies_to(t.id)]
         counts[t.id] = len(items)
-        sections = [_section(k, cat.labels.of(k), rows([i for i in items if i.responsibility == k])) for k in KINDS]
-        # Every township has a handbook (pages.handbook, written beside this page: never test for its file).
-        links = [{"href": f"townships/{t.id}/handbook/", "text": "本乡镇工作手册（可打印）"}]
-        body = render(env, "list_page.html", rel, kind="township", heading=t.name,
-                      intro=[f"在{t.name}适用的现行事项共 {len(items)} 项。"], sections=sections, links=links)
+        groups: dict[str, list[str]] = {}
+        for item in items:
+            if item.responsibility == "lead":
+                html = row("../../", item, lead_label(cat, item, t), t.phone)
+            else:
+                if item.code not in county:
+                    dept = cat.department.get(item.lead_department or "")
+                    county[item.code] = row("../../", item, lead_label(cat, item), dept.phone if dept else None)
+                html = county[item.code]
+            groups.setdefault(item.category, []).append(html)
+        kinds = Counter(i.responsibility for i in items)
+        body = render(env, "township.html", rel, township=t, total=len(items),
+                      counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
+                      groups=[(cat.category[c], rows) for c, rows in groups.items()])
         write_page(docs_dir, rel, title=t.name, body=body, updated=updated, meta={"qd_kind": "township"})
     entries = [{"href": f"townships/{t.id}/", "text": t.name, "extra": f"{counts[t.id]} 项"} for t in cat.townships]
     body = render(env, "index_page.html", "townships/index.md", heading="乡镇（街道）", groups=[(None, entries)])
