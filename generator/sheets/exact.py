@@ -85,7 +85,10 @@ def lists(wb: Workbook) -> dict[str, list[dict[str, Any]]]:
         _put(rec, "phone", v.get("phone"))
         out["departments"].append(rec)
     for _, v in _rows(wb, "乡镇", DETAIL_SHEETS["乡镇"]):
-        out["townships"].append({"id": v.get("id", ""), "name": v.get("name", ""), "kind": v.get("kind", "")})
+        town = {"id": v.get("id", ""), "name": v.get("name", ""), "kind": v.get("kind", "")}
+        for key in ("office", "phone", "address", "hours", "note"):
+            _put(town, key, v.get(key))
+        out["townships"].append(town)
     for _, v in _rows(wb, "分类", DETAIL_SHEETS["分类"]):
         rec = {"id": v.get("id", ""), "name": v.get("name", "")}
         _put(rec, "group", v.get("group"))
@@ -104,6 +107,8 @@ def laws(wb: Workbook) -> dict[str, dict[str, Any]]:
             if v.get(key):
                 rec[key] = date.fromisoformat(v[key][:10])
         _put(rec, "source", v.get("source"))
+        _put(rec, "status", v.get("status"))
+        _put(rec, "amended", [date.fromisoformat(d.strip()[:10]) for d in v.get("amended", "").split(",") if d.strip()])
         out[rec["id"]] = rec
     for _, v in _rows(wb, "条文", DETAIL_SHEETS["条文"]):
         if v.get("law") in out and v.get("article"):
@@ -171,6 +176,7 @@ def items(wb: Workbook, category_ids: dict[str, str], township_ids: dict[str, st
         _put(item, "departments", d.get("departments"))
         if v.get("township_duties"):
             item["township"] = {"duties": _lines(v["township_duties"])}
+            _put(item["township"], "office", v.get("township_office"))
         if squeeze(v.get("townships", "")) not in ALL_TOWNSHIPS:
             item["townships"] = [township_ids.get(n, n) for n in _names(v["townships"])]
         item["basis"] = d.get("basis", [])

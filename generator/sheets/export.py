@@ -57,6 +57,7 @@ def item_row(cat: Catalogue, item: Item, seq: int) -> dict[str, str]:
         "lead_departments": _dept_names(cat, item, "lead"), "lead_duties": _dept_duties(cat, item, "lead"),
         "support_departments": _dept_names(cat, item, "support"), "support_duties": _dept_duties(cat, item, "support"),
         "township_duties": join_lines(item.township.duties) if item.township else "",
+        "township_office": (item.township.office or "") if item.township else "",
         "basis": format_basis(basis), "accountability": join_lines(item.accountability), "exemption": join_lines(item.exemption),
         "summary": item.summary or "", "townships": towns, "keywords": join_lines(item.keywords), "formerly": "、".join(item.formerly),
         "status": f"已取消（{cancelled.date.isoformat()}）" if cancelled else "有效",
@@ -82,11 +83,12 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
         rows["流程步骤"] += [_step_row(item.code, s, cat) for s in item.workflow]
         rows["变更记录"] += [[item.code, h.date, h.action, h.approval, h.note or ""] for h in item.history]
     rows["部门"] = [[d.id, d.name, d.short or "", d.level, d.phone or ""] for d in cat.departments]
-    rows["乡镇"] = [[t.id, t.name, t.kind] for t in cat.townships]
+    rows["乡镇"] = [[t.id, t.name, t.kind, t.office or "", t.phone or "", t.address or "", t.hours or "", t.note or ""] for t in cat.townships]
     rows["分类"] = [[c.id, c.name, c.group or "", c.description or ""] for c in cat.categories]
     for law in sorted(cat.laws, key=lambda x: x.id):
         rows["法规"].append([law.id, law.title, law.short or "", law.level, law.issuer or "", law.document_number or "",
-                           law.promulgated or "", law.effective or "", law.source or ""])
+                           law.promulgated or "", law.effective or "", law.source or "", law.status or "",
+                           ", ".join(d.isoformat() for d in law.amended)])
         rows["条文"] += [[law.id, number, text] for number, text in law.articles.items()]
         rows["章节"] += [[law.id, ch.title, ch.start, ch.kind] for ch in law.chapters]
     return rows
