@@ -10,9 +10,19 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
-from generator.load import load
-from generator.model import ACTORS, Catalogue, Category, Department, Item, Located, Step, Township, flow_successors
 from generator import problems as P
+from generator.load import load
+from generator.model import (
+    ACTORS,
+    Catalogue,
+    Category,
+    Department,
+    Item,
+    Located,
+    Step,
+    Township,
+    flow_successors,
+)
 from generator.problems import Code, Problem
 
 

@@ -10,10 +10,17 @@ from typing import Any
 import jinja2
 
 from generator.flowchart import svg
-from generator.model import ACTION_LABELS, Catalogue, Citation, Department, DepartmentDuty, Item, Law
+from generator.model import (
+    ACTION_LABELS,
+    Catalogue,
+    Citation,
+    Department,
+    DepartmentDuty,
+    Item,
+    Law,
+)
 from generator.pages.base import published_of, render, write_page
 from generator.parallel import Job, chunks
-
 
 
 @dataclass
