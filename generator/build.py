@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import QingdanError
 from generator.model import Catalogue
-from generator.problems import errors, report_text
+from generator.problems import errors
 from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -45,18 +43,8 @@ class BuildOptions:
     """Let Python-Markdown parse generated pages too (a test that the raw-block shortcut changes nothing)."""
 
 
-class BuildError(Exception):
-    """A build step failed; the message is for the user (Chinese)."""
-
-
-def _say(quiet: bool) -> Callable[[str], None]:
-    start = time.monotonic()
-
-    def say(message: str) -> None:
-        if not quiet:
-            print(f"[{time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-    return say
+def silent(message: str) -> None:
+    """The default progress callback: says nothing."""
 
 
 def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], parallel: bool) -> None:
@@ -80,32 +68,30 @@ def _swap(new_site: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(catalogue: Path, out: Path, quiet: bool = False, options: BuildOptions | None = None) -> int:
-    """Build the site of ``catalogue`` into ``out``; 0 done, 1 invalid catalogue or failed build."""
-    options = options or BuildOptions()
+def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, options: BuildOptions | None = None) -> Path:
+    """Build the site of ``catalogue`` into ``out`` and return ``out``; ``say`` hears the progress.
+
+    Raises QingdanError (``out`` untouched) for an invalid catalogue or a failed build.
+    """
     from generator.mkdocs_site.config import derived_config, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
     from generator.validate import check
 
-    say = _say(quiet)
+    options = options or BuildOptions()
     catalogue, out = Path(catalogue), Path(out).absolute()
     say(f"校验清单 {catalogue} …")
     cat, problems = check(catalogue)
     if cat is None or errors(problems):
-        sys.stdout.write(report_text(problems))
-        print("清单有错误，未生成网站；原有网站文件夹未改动。", file=sys.stderr)
-        return 1
+        raise QingdanError("清单有错误，未生成网站；原有网站文件夹未改动。", problems=problems)
     blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        print(f"无法生成到 {out}：{blocker} 是一个文件，不是文件夹；请换一个输出文件夹（--out）。", file=sys.stderr)
-        return 1
+        raise QingdanError(f"无法生成到 {out}：{blocker} 是一个文件，不是文件夹；请换一个输出文件夹（--out）。")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     except OSError as exc:
-        print(f"无法在 {out.parent} 中生成网站：{exc.strerror or exc}；请换一个输出文件夹（--out）。", file=sys.stderr)
-        return 1
+        raise QingdanError(f"无法在 {out.parent} 中生成网站：{exc.strerror or exc}；请换一个输出文件夹（--out）。") from None
     try:
         project = project_dir(catalogue)
         docs_dir, site_dir = work / "docs", work / "site"
@@ -123,13 +109,12 @@ def build_site(catalogue: Path, out: Path, quiet: bool = False, options: BuildOp
         _swap(site_dir, out)
         say(f"完成：网站已写入 {out}")
         say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")
-        return 0
-    except (BuildError, MkDocsFailed) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except Exception:  # a bug in a page writer or post-build step: report it, keep --out
-        traceback.print_exc()
-        print("生成网站时程序出错（见上面的错误信息，请报告给维护人员）；原有网站文件夹未改动。", file=sys.stderr)
-        return 1
+        return out
+    except QingdanError:
+        raise
+    except MkDocsFailed as exc:
+        raise QingdanError(str(exc)) from None
+    except Exception as exc:  # a bug in a page writer or post-build step: cli shows the traceback; --out is kept
+        raise QingdanError("生成网站时程序出错（见上面的错误信息，请报告给维护人员）；原有网站文件夹未改动。") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)

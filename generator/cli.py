@@ -1,16 +1,22 @@
-"""The ``qingdan`` command: parses arguments, calls the steps, sets exit codes.
+"""The ``qingdan`` command: parses arguments, calls the steps, prints their results, sets exit codes.
 
 Exit codes: 0 done / catalogue valid, 1 catalogue invalid or build failed,
-2 usage error. Each subcommand's work lives in its own module; imports are
-lazy so that ``qingdan check`` stays quick.
+2 usage error. Each subcommand's work lives in its own module, which returns
+results and raises ``QingdanError`` (caught in ``main``); imports are lazy so
+that ``qingdan check`` stays quick. (``import`` and ``import-law`` still print
+and return their exit codes themselves.)
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Sequence
+
+from generator.errors import QingdanError
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -27,28 +33,71 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors(problems) else 0
 
 
+def _progress(quiet: bool = False) -> Callable[[str], None]:
+    """Progress lines on stderr, each with the seconds since the command started."""
+    start = time.monotonic()
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"[{time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _report(exc: QingdanError) -> None:
+    """A failed step, as the user reads it: problems on stdout, then the step's lines on stderr."""
+    from generator.problems import report_text
+
+    if exc.problems:
+        sys.stdout.write(report_text(exc.problems))
+        sys.stdout.flush()
+    if exc.__cause__ is not None:  # a bug, not the user's doing: the traceback is for the maintainers
+        traceback.print_exception(exc.__cause__)
+    for line in exc.lines:
+        print(line, file=sys.stderr)
+
+
 def _build(args: argparse.Namespace) -> int:
     from generator.build import build_site
 
-    return build_site(Path(args.catalogue), Path(args.out), quiet=args.quiet)
+    build_site(Path(args.catalogue), Path(args.out), _progress(args.quiet))
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    return serve(Path(args.catalogue), args.port)
+    serve(Path(args.catalogue), args.port, print, _progress(), _report)
+    return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
     from generator.publish import publish
 
-    return publish(Path(args.catalogue), Path(args.out))
+    print(publish(Path(args.catalogue), Path(args.out), _progress(), _stderr), file=sys.stderr)
+    return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.review.diff import run_diff
+    from generator.problems import errors
+    from generator.review.diff import diff_report
+    from generator.review.gitread import SourceError, read_catalogue
 
-    return run_diff(args.old, args.new)
+    try:
+        old_cat, old_problems = read_catalogue(args.old)
+        new_cat, new_problems = read_catalogue(args.new)
+    except SourceError as exc:
+        raise QingdanError(f"qingdan diff：{exc}", usage=True) from None
+    sys.stdout.write(diff_report(old_cat, new_cat, args.old, args.new))
+    for name, problems in ((args.old, old_problems), (args.new, new_problems)):
+        count = len(errors(problems))
+        if count:  # a catalogue with load errors is still compared: say that some records were skipped
+            print(f"提醒：{name} 有 {count} 个错误，出错的记录未参加比较（运行 qingdan check 查看）。", file=sys.stderr)
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -74,12 +123,10 @@ def _export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     cat, problems = check(Path(args.catalogue))
     if cat is None or errors(problems):
-        sys.stderr.write(report_text(problems))
-        print("清单有错误，未导出：请先按上面的提示修改。", file=sys.stderr)
-        return 1
+        sys.stderr.write(report_text(problems))  # (on stderr: export's stdout is kept for the result line)
+        raise QingdanError("清单有错误，未导出：请先按上面的提示修改。")
     if out.parent and not out.parent.is_dir():
-        print(f"输出文件夹 {out.parent} 不存在。", file=sys.stderr)
-        return 2
+        raise QingdanError(f"输出文件夹 {out.parent} 不存在。", usage=True)
     if args.format == "xlsx":
         export.write_xlsx(cat, out)
     elif args.format == "csv":
@@ -157,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except QingdanError as exc:
+        _report(exc)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

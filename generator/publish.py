@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
+from generator.errors import QingdanError
 from generator.model import Catalogue
 
 LISTS = ("index.html", "items/index.html", "laws/index.html", "changes/index.html")
@@ -106,40 +107,39 @@ def swap(new_site: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(catalogue: Path, out: Path) -> int:
-    """0 published; 1 invalid catalogue, failed build or failed check (OUT untouched); 2 bad OUT."""
+def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callable[[str], None]) -> str:
+    """Build, verify and swap into ``out``; returns the line to tell the user.
+
+    Raises QingdanError (``out`` untouched) for an invalid catalogue, a failed build or a failed
+    check, and a usage error when ``out`` is not a folder. ``say`` hears the build's progress,
+    ``tell`` what was cleaned up from earlier, killed publishes.
+    """
     from generator.build import build_site
     from generator.validate import check
 
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
-        print(f"发布位置 {out} 已存在但不是文件夹，未发布。", file=sys.stderr)
-        return 2
+        raise QingdanError(f"发布位置 {out} 已存在但不是文件夹，未发布。", usage=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     for line in remove_leftovers(out):
-        print(line, file=sys.stderr)
+        tell(line)
     staging = out.with_name(f".{out.name}.publish-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    unchanged = f"生成失败，未发布；{out} 保持不变。"
     try:
         try:
-            built = build_site(Path(catalogue), staging, quiet=False)
+            build_site(Path(catalogue), staging, say)
+        except QingdanError as exc:
+            raise exc.also(unchanged) from exc.__cause__
         except Exception as exc:  # noqa: BLE001 - any failure must end here, before the swap
-            print(f"生成时出现内部错误（{type(exc).__name__}: {exc}）。", file=sys.stderr)
-            built = 1
-        if built != 0:
-            print(f"生成失败，未发布；{out} 保持不变。", file=sys.stderr)
-            return 1
+            raise QingdanError(f"生成时出现内部错误（{type(exc).__name__}: {exc}）。", unchanged) from None
         cat, _ = check(Path(catalogue))
         if cat is None:  # cannot happen after a successful build; keeps the type checker honest
-            return 1
+            raise QingdanError(unchanged)
         problems = verify_site(staging, cat, out if out.is_dir() else None)
         if problems:
-            print(f"核验失败（{len(problems)} 处），未发布；{out} 保持不变：", file=sys.stderr)
-            for line in problems[:50]:
-                print(f"  {line}", file=sys.stderr)
-            return 1
+            raise QingdanError(f"核验失败（{len(problems)} 处），未发布；{out} 保持不变：", *(f"  {line}" for line in problems[:50]))
         swap(staging, out)
-        print(f"已发布到 {out}（核验 {len(expected_files(cat))} 个网址）。", file=sys.stderr)
-        return 0
+        return f"已发布到 {out}（核验 {len(expected_files(cat))} 个网址）。"
     finally:
         shutil.rmtree(staging, ignore_errors=True)

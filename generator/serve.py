@@ -20,10 +20,12 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 from generator.build import ASSETS, build_site
+from generator.errors import QingdanError
 from generator.mkdocs_site.config import project_dir
 from generator.publish import process_alive
 from generator.pages.base import TEMPLATES
@@ -59,12 +61,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def failure_page(site: Path, catalogue: Path) -> None:
+def failure_page(site: Path, failure: QingdanError) -> None:
     """What the browser shows while no build has succeeded: the problems, as the terminal shows them."""
     from generator.problems import errors, report_text
-    from generator.validate import check
 
-    _, problems = check(catalogue)
+    problems = failure.problems
     report = report_text(problems) if errors(problems) else "生成网站时出错，详见运行 qingdan serve 的终端窗口。\n"
     site.mkdir(parents=True, exist_ok=True)
     (site / "index.html").write_text(
@@ -91,7 +92,10 @@ def watched(catalogue: Path) -> list[Path]:
     return [catalogue, project / "docs", project / "overrides", project / "mkdocs.yml", TEMPLATES, ASSETS]
 
 
-def serve(catalogue: Path, port: int, interval: float = 1.0) -> int:
+def serve(catalogue: Path, port: int, say: Callable[[str], None], progress: Callable[[str], None],
+          failed: Callable[[QingdanError], None], interval: float = 1.0) -> None:
+    """Serve until Ctrl+C or SIGTERM. ``say`` tells the user what happens, ``progress`` hears the first
+    build, ``failed`` shows a failed build (the last good site stays served). A busy port is a usage error."""
     catalogue = Path(catalogue)
     remove_stale_folders(Path(tempfile.gettempdir()))
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
@@ -99,31 +103,37 @@ def serve(catalogue: Path, port: int, interval: float = 1.0) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         state = snapshot(watched(catalogue))
-        if build_site(catalogue, site) != 0 and not site.exists():
-            print("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成（浏览器中也会显示这些提示）。")
-            failure_page(site, catalogue)
+        try:
+            build_site(catalogue, site, progress)
+        except QingdanError as exc:
+            failed(exc)
+            if not site.exists():
+                say("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成（浏览器中也会显示这些提示）。")
+                failure_page(site, exc)
         handler = functools.partial(_Handler, directory=str(site))
         try:
             server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError as exc:
-            print(f"无法使用端口 {port}（{exc.strerror}）：请用 --port 指定另一个端口。")
-            return 2
+            raise QingdanError(f"无法使用端口 {port}（{exc.strerror}）：请用 --port 指定另一个端口。", usage=True) from None
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （修改清单、docs/ 或 overrides/ 后自动重新生成；Ctrl+C 退出）")
+        say(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （修改清单、docs/ 或 overrides/ 后自动重新生成；Ctrl+C 退出）")
         try:
             while True:
                 time.sleep(interval)
                 now = snapshot(watched(catalogue))
                 if now != state:
                     state = now
-                    print("检测到修改，重新生成 …")
-                    if build_site(catalogue, site, quiet=True) == 0:
-                        print("已更新，请刷新浏览器。")
+                    say("检测到修改，重新生成 …")
+                    try:
+                        build_site(catalogue, site)
+                    except QingdanError as exc:
+                        failed(exc)
+                    else:
+                        say("已更新，请刷新浏览器。")
         except KeyboardInterrupt:
-            print("已停止预览。")
+            say("已停止预览。")
         finally:
             server.shutdown()
             server.server_close()
-        return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -24,8 +24,8 @@ def test_parallel_build_is_complete_and_same_as_sequential(tmp_path: Path) -> No
     catalogue = tmp_path / "catalogue"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_catalogue.py"), str(BuildOptions().parallel_from), str(catalogue)], check=True)
     first, second = tmp_path / "one", tmp_path / "two"
-    assert build_site(catalogue, first, quiet=True) == 0
-    assert build_site(catalogue, second, quiet=True, options=BuildOptions(parallel_from=10**9)) == 0
+    build_site(catalogue, first)
+    build_site(catalogue, second, options=BuildOptions(parallel_from=10**9))
     filecmp.clear_cache()
     assert _differences(first, second) == []
     items = sorted(p.stem for p in catalogue.joinpath("items").rglob("*.yml"))

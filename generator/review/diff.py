@@ -9,12 +9,10 @@ link, an image or HTML in the rendered comment.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Sequence, TypeVar
 
 from generator.model import ACTION_LABELS, Catalogue, Citation, Item, Law, Step
-from generator.problems import Problem
 
 ROLES = {"lead": "牵头", "support": "配合"}
 T = TypeVar("T")
@@ -446,26 +444,3 @@ def _squeeze(lines: list[str]) -> list[str]:
 def diff_report(old: Catalogue, new: Catalogue, old_name: str = "旧版本", new_name: str = "新版本") -> str:
     """The Markdown report comparing two loaded catalogues (pure)."""
     return render(compare(old, new), new, old_name, new_name)
-
-
-def run_diff(old: str, new: str) -> int:
-    """CLI entry: print the report; 0 when both sides were read, 2 when one cannot be."""
-    from generator.review.gitread import SourceError, read_catalogue
-
-    try:
-        old_cat, old_problems = read_catalogue(old)
-        new_cat, new_problems = read_catalogue(new)
-    except SourceError as exc:
-        print(f"qingdan diff：{exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(diff_report(old_cat, new_cat, old, new))
-    _warn(old, old_problems)
-    _warn(new, new_problems)
-    return 0
-
-
-def _warn(name: str, problems: list[Problem]) -> None:
-    """A catalogue with load errors is still compared; say that some records were skipped."""
-    errs = [p for p in problems if p.severity == "error"]
-    if errs:
-        print(f"提醒：{name} 有 {len(errs)} 个错误，出错的记录未参加比较（运行 qingdan check 查看）。", file=sys.stderr)
