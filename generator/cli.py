@@ -111,7 +111,8 @@ def _schema(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from generator.sheets.importer import import_workbook
 
-    return import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval)
+    return import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval,
+                           dry_run=args.dry_run, county=args.county)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -178,12 +179,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="输出文件夹（默认 generator/schema/，即仓库中提交的副本）")
     p.set_defaults(run=_schema)
 
-    p = sub.add_parser("import", help="从 Excel 表格导入事项")
-    p.add_argument("file", help="XLSX 文件")
-    p.add_argument("--into", required=True, help="已有的清单文件夹")
+    p = sub.add_parser("import", help="从 Excel/WPS 表格或 CSV 导入事项（每张工作表、每一行都有交代）")
+    p.add_argument("file", help=".xlsx、.xls、.ods 或 .csv 文件")
+    p.add_argument("--into", required=True, help="清单文件夹；没有 catalogue.yml 时新建（用 --county 写明县名）")
+    p.add_argument("--county", help="新建清单时的县（市、区）名，如 某某县（默认从表格标题看出）")
     p.add_argument("--code-prefix", default="SX", help="没有编码列时生成编码的前缀")
     p.add_argument("--mapping", help="表头映射文件（YAML）")
     p.add_argument("--approval", help="新事项 history 的批准文件（默认取 catalogue.yml 的 approval）")
+    p.add_argument("--dry-run", action="store_true", help="只显示逐行导入结果，不写入任何文件")
     p.set_defaults(run=_import)
 
     p = sub.add_parser("export", help="导出为 XLSX、CSV 或 JSON")
@@ -193,7 +196,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_export)
 
     p = sub.add_parser("import-law", help="导入法规全文（国家法律法规数据库的文本格式）")
-    p.add_argument("file", help=".md 或 .txt 文件")
+    p.add_argument("file", help="法规全文文件（.docx、.txt、.md），或装有这些文件的文件夹")
     p.add_argument("--id", help="法规 id（默认由标题生成）")
     p.add_argument("--into", default="catalogue", help="清单文件夹（写入 laws/<id>.yml）")
     p.set_defaults(run=_import_law)

@@ -163,7 +163,15 @@ class Chapter(Located):
 
     title: str = field(metadata=spec("标题，如“第四章 森林保护”"))
     start: str = field(metadata=spec("本章第一条的条号", pattern=ARTICLE))
-    kind: Literal["编", "章", "节"] = field(default="章", metadata=spec("编、章或节"))
+    kind: Literal["编", "分编", "章", "节"] = field(default="章", metadata=spec("编、分编、章或节"))
+
+
+@dataclass(kw_only=True)
+class Appendix(Located):
+    """附件 (or 附录, 附表) published with a law: kept apart from its articles (extension)."""
+
+    title: str = field(metadata=spec("附件标题，如“附件：森林防火期”"))
+    text: str = field(metadata=spec("附件全文，每段一行"))
 
 
 @dataclass(kw_only=True)
@@ -184,6 +192,8 @@ class Law(Located):
     amended: list[date] = field(default_factory=list, metadata=spec("历次修正、修订的日期，按先后", since="1.1"))
     articles: dict[str, str] = field(default_factory=dict, metadata=spec("条号 → 条文；\"34.2\" 为第三十四条第二款；一条多款可用换行分隔"))
     chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
+    preamble: str | None = field(default=None, metadata=spec("序言全文，每段一行（宪法等有序言的法规）", since="1.2"))
+    appendices: list[Appendix] = field(default_factory=list, metadata=spec("附件（附录、附表），在法规页条文之后显示", since="1.2"))
 
     @property
     def label(self) -> str:
@@ -254,6 +264,7 @@ class Item(Located):
     summary: str | None = field(default=None, metadata=spec("一段通俗说明"))
     departments: list[DepartmentDuty] = field(default_factory=list, metadata=spec("县级部门及其职责"))
     township: TownshipDuty | None = field(default=None, metadata=spec("乡镇职责"))
+    working_method: str | None = field(default=None, metadata=spec("工作方式：上级部门收回事项收回后乡镇如何配合、群众找谁", since="1.2"))
     townships: Literal["all"] | list[str] = field(default="all", metadata=spec("适用乡镇：all 或乡镇 id 列表"))
     basis: list[Citation] = field(metadata=spec("法律法规依据"))
     workflow: list[Step] = field(default_factory=list, metadata=spec("办理流程"))

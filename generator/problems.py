@@ -162,7 +162,7 @@ MISSING_DEPARTMENTS = _code("missing-departments", "配合责任、上级部门�
                             "{kind}事项必须写明县级部门（departments）及其职责。")
 NO_LEAD_DEPARTMENT = _code("no-lead-department", "没有牵头部门", "{kind}事项须有一个牵头部门（role: lead）。")
 MISSING_TOWNSHIP_DUTIES = _code("missing-township-duties", "主体责任、配合责任的事项没有写乡镇职责", "{kind}事项必须写明乡镇职责（township: duties）。")
-EMPTY_DUTIES = _code("empty-duties", "职责列表为空", "{who}职责列表是空的。")
+EMPTY_DUTIES = _code("empty-duties", "乡镇或牵头部门的职责列表为空", "{who}职责列表是空的。")
 EMPTY_BASIS = _code("empty-basis", "没有法律法规依据", "没有列出任何法律法规依据。", "warning")
 EMPTY_HISTORY = _code("empty-history", "没有变更记录", "变更记录至少要有一条（通常是 added）。")
 HISTORY_ORDER = _code("history-order", "变更记录没有按时间先后排列", "变更记录应按时间先后排列：{date} 早于上一条的 {before}。")

@@ -106,8 +106,9 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
         key = f"departments[{i}]"
         if duty.department not in cat.department:
             yield _p(duty, f"{key}.department", P.UNKNOWN_DEPARTMENT, field="department", department=duty.department)
-        if not duty.duties:
-            yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="部门")
+        # A supporting department may be named without duties, and so may the department that took a returned item over.
+        if not duty.duties and duty.role == "lead" and kind != "returned":
+            yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="牵头部门的")
     roles = Counter(d.department for d in item.departments)
     for dept, n in roles.items():
         if n > 1:

@@ -1,4 +1,4 @@
-"""``qingdan import-law`` on every real statute in shared/laws-reference/."""
+"""``qingdan import-law`` on every real statute in tests/data/laws/ (texts of the national law database)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from generator.laws.importer import parse_law
 from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "laws-reference"
+REFERENCE = ROOT / "tests" / "data" / "laws"
 STATUTES = sorted(REFERENCE.glob("*(*).md"))
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
 LINE_ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)条(之[一二三四五六七八九十]+)?[ \u3000]")
@@ -131,11 +131,12 @@ def test_bad_input_is_a_plain_sentence(tmp_path: Path, capsys: pytest.CaptureFix
     empty.write_text("# 什么也没有\n\n只是一段话。\n", encoding="utf-8")
     assert main(["import-law", str(empty), "--into", str(tmp_path)]) == 1
     assert "没有找到任何条文" in capsys.readouterr().err
-    gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("# 条例\n第一条 内容。\n".encode("gb18030"))
-    assert main(["import-law", str(gbk), "--into", str(tmp_path)]) == 1
-    assert "UTF-8" in capsys.readouterr().err
-    assert main(["import-law", str(tmp_path / "missing.md"), "--into", str(tmp_path)]) == 2
+    binary = tmp_path / "图片.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert main(["import-law", str(binary), "--into", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"无法读取 {binary}：这不是文本文件。"]
+    assert main(["import-law", str(tmp_path / "missing.md"), "--into", str(tmp_path)]) == 1
+    assert "找不到文件" in capsys.readouterr().err
     assert main(["import-law", str(empty), "--id", "Bad Id", "--into", str(tmp_path)]) == 2
 
 

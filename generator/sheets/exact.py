@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.workbook.workbook import Workbook
-
+from generator.sheets.book import Book
 from generator.sheets.layout import (
     ACTION_WORDS,
     ALL_TOWNSHIPS,
@@ -30,7 +29,7 @@ from generator.sheets.rows import kind_of
 NEEDED = ("部门职责", "依据", "流程步骤", "变更记录")
 
 
-def is_export(wb: Workbook) -> bool:
+def is_export(wb: Book) -> bool:
     return ITEMS_SHEET in wb.sheetnames and all(name in wb.sheetnames for name in NEEDED)
 
 
@@ -47,16 +46,15 @@ def raw(value: Any) -> str:
     return str(value).replace("\r\n", "\n").replace("_x000D_", "").strip()
 
 
-def _rows(wb: Workbook, name: str, columns: list[tuple[str, str, int]]) -> list[tuple[int, dict[str, str]]]:
+def _rows(wb: Book, name: str, columns: list[tuple[str, str, int]]) -> list[tuple[int, dict[str, str]]]:
     if name not in wb.sheetnames:
         return []
-    ws = wb[name]
-    header = [squeeze(raw(c.value)) for c in ws[1]]
+    grid = wb[name]
     keys = {squeeze(h): k for k, h, _ in columns}
-    index = {i: keys[h] for i, h in enumerate(header) if h in keys}
+    index = {c: keys[h] for c in grid.cols if (h := squeeze(raw(grid.values.get((1, c))))) in keys}
     out = []
-    for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        values = {index[i]: raw(v) for i, v in enumerate(row) if i in index and raw(v)}
+    for n in grid.rows_from(2):
+        values = {key: text for c, key in index.items() if (text := raw(grid.values.get((n, c))))}
         if values:
             out.append((n, values))
     return out
@@ -75,7 +73,7 @@ def _put(record: dict[str, Any], key: str, value: Any) -> None:
         record[key] = value
 
 
-def lists(wb: Workbook) -> dict[str, list[dict[str, Any]]]:
+def lists(wb: Book) -> dict[str, list[dict[str, Any]]]:
     """Departments, townships, categories from their sheets (in sheet order)."""
     out: dict[str, list[dict[str, Any]]] = {"departments": [], "townships": [], "categories": []}
     for _, v in _rows(wb, "部门", DETAIL_SHEETS["部门"]):
@@ -97,7 +95,7 @@ def lists(wb: Workbook) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def laws(wb: Workbook) -> dict[str, dict[str, Any]]:
+def laws(wb: Book) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for _, v in _rows(wb, "法规", DETAIL_SHEETS["法规"]):
         rec: dict[str, Any] = {"id": v.get("id", ""), "title": v.get("title", "")}
@@ -109,6 +107,7 @@ def laws(wb: Workbook) -> dict[str, dict[str, Any]]:
         _put(rec, "source", v.get("source"))
         _put(rec, "status", v.get("status"))
         _put(rec, "amended", [date.fromisoformat(d.strip()[:10]) for d in v.get("amended", "").split(",") if d.strip()])
+        _put(rec, "preamble", v.get("preamble"))
         out[rec["id"]] = rec
     for _, v in _rows(wb, "条文", DETAIL_SHEETS["条文"]):
         if v.get("law") in out and v.get("article"):
@@ -119,6 +118,9 @@ def laws(wb: Workbook) -> dict[str, dict[str, Any]]:
             if v.get("kind", "章") != "章":
                 chapter["kind"] = v["kind"]
             out[v["law"]].setdefault("chapters", []).append(chapter)
+    for _, v in _rows(wb, "附件", DETAIL_SHEETS["附件"]):
+        if v.get("law") in out:
+            out[v["law"]].setdefault("appendices", []).append({"title": v.get("title", ""), "text": v.get("text", "")})
     return out
 
 
@@ -135,7 +137,7 @@ def _step(v: dict[str, str]) -> dict[str, Any]:
     return step
 
 
-def items(wb: Workbook, category_ids: dict[str, str], township_ids: dict[str, str], labels: dict[str, str]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+def items(wb: Book, category_ids: dict[str, str], township_ids: dict[str, str], labels: dict[str, str]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """Item records with the row they came from, and plain-words problems."""
     problems: list[str] = []
     detail: dict[str, dict[str, list[Any]]] = {}
@@ -172,6 +174,7 @@ def items(wb: Workbook, category_ids: dict[str, str], township_ids: dict[str, st
         item: dict[str, Any] = {"code": code, "name": v["name"], "category": category_ids.get(v.get("category", ""), v.get("category", "")),
                                 "responsibility": kind or v.get("kind", "")}
         _put(item, "summary", v.get("summary"))
+        _put(item, "working_method", v.get("working_method"))
         d = detail.get(code, {})
         _put(item, "departments", d.get("departments"))
         if v.get("township_duties"):

@@ -22,6 +22,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generator.citations import format_basis
 from generator.model import Catalogue, Item, Step
+from generator.sheets.book import csv_safe
 from generator.sheets.layout import (
     ARROW,
     DETAIL_SHEETS,
@@ -59,7 +60,7 @@ def item_row(cat: Catalogue, item: Item, seq: int) -> dict[str, str]:
         "township_duties": join_lines(item.township.duties) if item.township else "",
         "township_office": (item.township.office or "") if item.township else "",
         "basis": format_basis(basis), "accountability": join_lines(item.accountability), "exemption": join_lines(item.exemption),
-        "summary": item.summary or "", "townships": towns, "keywords": join_lines(item.keywords), "formerly": "、".join(item.formerly),
+        "summary": item.summary or "", "working_method": item.working_method or "", "townships": towns, "keywords": join_lines(item.keywords), "formerly": "、".join(item.formerly),
         "status": f"已取消（{cancelled.date.isoformat()}）" if cancelled else "有效",
     }
 
@@ -88,9 +89,10 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
     for law in sorted(cat.laws, key=lambda x: x.id):
         rows["法规"].append([law.id, law.title, law.short or "", law.level, law.issuer or "", law.document_number or "",
                            law.promulgated or "", law.effective or "", law.source or "", law.status or "",
-                           ", ".join(d.isoformat() for d in law.amended)])
+                           ", ".join(d.isoformat() for d in law.amended), law.preamble or ""])
         rows["条文"] += [[law.id, number, text] for number, text in law.articles.items()]
         rows["章节"] += [[law.id, ch.title, ch.start, ch.kind] for ch in law.chapters]
+        rows["附件"] += [[law.id, a.title, a.text] for a in law.appendices]
     return rows
 
 
@@ -164,13 +166,16 @@ def xlsx_bytes(cat: Catalogue) -> bytes:
 
 
 def csv_text(cat: Catalogue) -> str:
-    """One row per item, readable columns; the caller writes it with a BOM for Excel."""
+    """One row per item, readable columns; the caller writes it with a BOM for Excel.
+
+    Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+    leading ``'`` (OWASP's advice); ``qingdan import`` takes it off again."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([header for _, header, _ in ITEM_COLUMNS])
     for n, item in enumerate(cat.items, start=1):
         row = item_row(cat, item, n)
-        writer.writerow([row[key] for key, _, _ in ITEM_COLUMNS])
+        writer.writerow([csv_safe(row[key]) for key, _, _ in ITEM_COLUMNS])
     return buf.getvalue()
 
 

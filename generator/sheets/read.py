@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.worksheet.worksheet import Worksheet
-
+from generator.sheets.book import Grid
 from generator.sheets.layout import KIND_WORDS, header_key, squeeze
 
 HEADER_SCAN = 30
@@ -42,6 +41,9 @@ class SheetRows:
     unknown_headers: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    """Rows that are not items (title, section, note, repeated header rows), with the reason."""
+    kind_from_columns: bool = False
+    """The sheet says each row's kind itself (a 责任类型 column or √ columns): one numbering for all kinds."""
 
 
 def cell_text(value: Any) -> str:
@@ -56,65 +58,9 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
-
-
-class _Grid:
-    """Cell values with merged ranges filled from their top-left cell."""
-
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged[(r, c)] = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
-        self.values: dict[tuple[int, int], str] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    self.values[(cell.row, cell.column)] = cell_text(cell.value)
-        self.max_row = ws.max_row
-        self.max_col = ws.max_column
-
-    def text(self, r: int, c: int) -> str:
-        top = self.merged.get((r, c))
-        return self.values.get((top[0], top[1]) if top else (r, c), "")
-
-    def merged_from_above(self, r: int, c: int) -> bool:
-        top = self.merged.get((r, c))
-        return bool(top and top[0] < r)
-
-    def wide(self, r: int, c: int) -> bool:
-        top = self.merged.get((r, c))
-        return bool(top and top[3] > top[1])
-
-
-def _header_score(grid: _Grid, r: int, extra: dict[str, str]) -> int:
-    keys = {header_key(grid.text(r, c), extra) for c in range(1, grid.max_col + 1)} - {None}
-    return len(keys) + (2 if "name" in keys else 0)
-
-
-def _columns(grid: _Grid, r: int, extra: dict[str, str]) -> tuple[dict[int, str], list[str], int]:
-    """Field of each column; a two-row header (merged group over sub-headers) is read as one."""
-    two_rows = any(grid.wide(r, c) and grid.text(r + 1, c) and not grid.merged_from_above(r + 1, c) for c in range(1, grid.max_col + 1))
-    columns: dict[int, str] = {}
-    unknown: list[str] = []
-    for c in range(1, grid.max_col + 1):
-        upper = grid.text(r, c)
-        lower = grid.text(r + 1, c) if two_rows and not grid.merged_from_above(r + 1, c) else ""
-        key = None
-        for candidate in ([upper + lower, lower, upper] if lower else [upper]):
-            key = header_key(candidate, extra) if candidate else None
-            if key:
-                break
-        if key and key not in columns.values():
-            columns[c] = key
-        elif (lower or upper) and not key:
-            unknown.append(f"{upper}{'/' + lower if lower else ''}")
-    return columns, unknown, r + (2 if two_rows else 1)
 
 
 _SECTION = re.compile(r"^[（(]?[一二三四五六七八九十百]+[)）]?[、.．]?\s*|^\d+[、.．]\s*")
@@ -125,41 +71,122 @@ def section_title(text: str) -> str:
     return _COUNT.sub("", _SECTION.sub("", text)).strip()
 
 
-def read_sheet(ws: Worksheet, extra: dict[str, str] | None = None, header_row: int | None = None) -> SheetRows | None:
-    """Rows of one sheet, or ``None`` when no header row is found."""
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _text(grid: Grid, r: int, c: int) -> str:
+    return cell_text(grid.raw(r, c))
+
+
+def _header_score(grid: Grid, r: int, extra: dict[str, str]) -> int:
+    keys = {header_key(_text(grid, r, c), extra) for c in grid.cols} - {None}
+    return len(keys) + (2 if "name" in keys else 0)
+
+
+def _mark_kind(text: str) -> str | None:
+    """A sub-header 主体责任 / 配合责任 under 责任类型: a column of √ marks for that kind."""
+    return KIND_WORDS.get(squeeze(text).removesuffix("事项"))
+
+
+def _columns(grid: Grid, r: int, extra: dict[str, str]) -> tuple[dict[int, str], list[str], int]:
+    """Field of each column; a two-row header (merged group over sub-headers) is read as one.
+
+    Under a group the sub-header decides (县级部门 over 县级部门职责 is the duties,
+    not the department); only a sub-header that means nothing alone (职责) is read
+    with its group (县级部门 + 职责). Sub-headers 主体责任 | 配合责任 under 责任类型
+    are columns of √ marks, one per kind.
+    """
+    two_rows = any(grid.wide(r, c) and _text(grid, r + 1, c) and not grid.merged_from_above(r + 1, c) for c in grid.cols)
+    columns: dict[int, str] = {}
+    unknown: list[str] = []
+    for c in grid.cols:
+        upper = _text(grid, r, c)
+        lower = _text(grid, r + 1, c) if two_rows and not grid.merged_from_above(r + 1, c) else ""
+        key = None
+        if lower and header_key(upper, extra) == "kind" and _mark_kind(lower):
+            key = f"mark:{_mark_kind(lower)}"
+        elif not lower and _mark_kind(upper) and squeeze(upper) in ("主体责任", "配合责任", "上级部门收回", "收回"):
+            key = f"mark:{_mark_kind(upper)}"
+        else:
+            for candidate in ([lower, upper + lower, upper] if lower else [upper]):
+                key = header_key(candidate, extra) if candidate else None
+                if key:
+                    break
+        label = f"{upper}{'/' + lower if lower else ''}"
+        if key and key in columns.values():
+            unknown.append(f"{label}（与前面的列重复）")
+        elif key:
+            columns[c] = key
+        elif lower or upper:
+            unknown.append(label)
+    return columns, unknown, r + (2 if two_rows else 1)
+
+
+NOTE_START = ("注：", "注:", "说明：", "说明:", "备注：", "备注:", "附注", "填表说明")
+TOTALS = ("合计", "小计", "总计")
+
+
+def find_header(grid: Grid, extra: dict[str, str]) -> int | None:
+    scores = [(_header_score(grid, r, extra), -r) for r in grid.rows if r <= HEADER_SCAN]
+    best = max(scores, default=(0, 0))
+    return -best[1] if best[0] >= 3 else None
+
+
+def read_sheet(grid: Grid, extra: dict[str, str] | None = None, header_row: int | None = None) -> SheetRows | None:
+    """Rows of one sheet, or ``None`` when no header row is found. Every row with text is in
+    ``rows`` or in ``skipped``."""
     extra = extra or {}
-    grid = _Grid(ws)
     if header_row is None:
-        scores = [(_header_score(grid, r, extra), -r) for r in range(1, min(grid.max_row, HEADER_SCAN) + 1)]
-        best = max(scores, default=(0, 0))
-        if best[0] < 3:
+        header_row = find_header(grid, extra)
+        if header_row is None:
             return None
-        header_row = -best[1]
     columns, unknown, first = _columns(grid, header_row, extra)
     out = SheetRows(header_row, columns, unknown)
-    headers = {squeeze(grid.text(header_row, c)) for c in columns}
+    out.kind_from_columns = any(k == "kind" or k.startswith("mark:") for k in columns.values())
+    for r in grid.rows:
+        if r < header_row:
+            out.skipped.append((r, f"表头上方的标题行“{' '.join(dict.fromkeys(_text(grid, r, c) for c in grid.cols if _text(grid, r, c)))[:30]}”"))
+        elif r < first:
+            out.skipped.append((r, "表头行"))
+    headers = {squeeze(_text(grid, header_row, c)) for c in columns}
     section: str | None = None
     kind_section: str | None = None
+    in_notes = False
     name_col = next((c for c, k in columns.items() if k == "name"), None)
-    for r in range(first, grid.max_row + 1):
-        texts = {c: grid.text(r, c) for c in range(1, grid.max_col + 1)}
+    for r in grid.rows_from(first):
+        texts = {c: _text(grid, r, c) for c in grid.cols}
         filled = {c: t for c, t in texts.items() if t}
         if not filled:
             continue
+        if not set(filled) & set(columns) and not any(grid.wide(r, c) for c in filled):
+            out.skipped.append((r, "只有没有表头的列里有文字（第 " + "、".join(_letters(c) for c in sorted(filled)[:5]) + " 列）"))
+            continue
         distinct = set(filled.values())
         if len(distinct) == 1 and (len(filled) > 1 or name_col not in filled):
-            title = section_title(distinct.pop())
-            kind = KIND_WORDS.get(title) or KIND_WORDS.get(title.removesuffix("事项").removesuffix("清单"))
+            whole = distinct.pop()
+            title = section_title(whole)
+            kind = _mark_kind(title) or _mark_kind(title.removesuffix("清单"))
             if kind:
                 kind_section = kind
-            elif title in ("合计", "小计", "总计") or title.startswith(("注：", "注:", "说明：", "备注：")):
-                out.skipped.append((r, f"说明行“{title[:20]}”"))
+                out.skipped.append((r, f"分部标题行“{title[:20]}”：以下事项为{title[:20]}"))
+            elif in_notes or title in TOTALS or whole.startswith(NOTE_START) or title.startswith(NOTE_START) or whole.endswith("。") or len(title) > 30:
+                in_notes = in_notes or not title.startswith(TOTALS)  # the lines after 注： are notes too
+                out.skipped.append((r, f"说明行“{whole[:20]}”"))
             else:
                 section = title
+                out.skipped.append((r, f"分类行“{title[:20]}”：以下事项归入此类"))
             continue
-        if sum(1 for c in columns if squeeze(texts[c]) in headers) >= max(2, len(columns) // 2):
-            continue  # the header repeated on a printed page
-        values = {key: texts[c] for c, key in columns.items() if texts[c]}
+        if sum(1 for c in columns if squeeze(texts.get(c, "")) in headers) >= max(2, len(columns) // 2):
+            out.skipped.append((r, "重复的表头行（打印分页）"))
+            continue
+        values = {key: texts[c] for c, key in columns.items() if texts.get(c)}
         continued = name_col is not None and grid.merged_from_above(r, name_col)
         out.rows.append(Row(r, values, section, kind_section, continued))
     return out

@@ -16,7 +16,7 @@ from generator.model import Catalogue
 from generator.sheets.layout import squeeze
 
 
-def _law_key(title: str) -> str:
+def law_key(title: str) -> str:
     title = squeeze(title).replace("<", "〈").replace(">", "〉")
     title = re.sub(r"[（(][^）)]*(年|修订|修正|试行)[^）)]*[）)]$", "", title)
     return title.removeprefix("中华人民共和国")
@@ -36,6 +36,16 @@ def law_level_guess(title: str) -> str:
     return "规范性文件"
 
 
+def _alike(a: str, b: str) -> bool:
+    """Two department names that are probably one: the shorter is the longer with characters left out,
+    same first two and last character (市场监管局 / 市场监督管理局)."""
+    short, long = sorted((a, b), key=len)
+    if short == long or short[:2] != long[:2] or short[-1] != long[-1]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 class Registry:
     """Lookup and creation of departments, townships, categories and laws."""
 
@@ -45,6 +55,9 @@ class Registry:
         self.taken: dict[str, set[str]] = {k: set() for k in self.new}
         self.index: dict[str, dict[str, str]] = {k: {} for k in self.new}
         self.law_titles: dict[str, str] = {}
+        self.where = ""
+        """The sheet and row being read, remembered for each record made (for the report)."""
+        self.first_seen: dict[str, str] = {}
         if cat is None:
             return
         for d in cat.departments:
@@ -72,7 +85,7 @@ class Registry:
                     return name[: -len(suffix)]
             return name
         if kind == "laws":
-            return _law_key(name)
+            return law_key(name)
         return squeeze(name)
 
     def _remember(self, kind: str, rid: str, *names: str | None) -> None:
@@ -99,6 +112,7 @@ class Registry:
         if full != name:
             record["short"] = name
         self.new["departments"].append(record)
+        self.first_seen[f"departments:{rid}"] = self.where
         self._remember("departments", rid, full, name)
         return rid
 
@@ -113,13 +127,14 @@ class Registry:
         self._remember("townships", rid, name)
         return rid
 
-    def category(self, name: str) -> str:
+    def category(self, name: str, group: str | None = None) -> str:
+        """The category's id; a new one gets the 一级类别 as its group."""
         found = self.find("categories", name)
         if found:
             return found
         name = squeeze(name)
         rid = ids.category_id(name, self.taken["categories"])
-        self.new["categories"].append({"id": rid, "name": name})
+        self.new["categories"].append({"id": rid, "name": name, **({"group": squeeze(group)} if group else {})})
         self._remember("categories", rid, name)
         return rid
 
@@ -133,9 +148,23 @@ class Registry:
         if short != title:
             record["short"] = short
         self.new["laws"].append(record)
+        self.first_seen[f"laws:{rid}"] = self.where
         self.law_titles[rid] = title
         self._remember("laws", rid, title)
         return rid
+
+    def similar_departments(self) -> list[tuple[dict[str, Any], str]]:
+        """New departments that may be one known before under another name (县市场监管局 / 县市场监督管理局)."""
+        out = []
+        new_ids = [r["id"] for r in self.new["departments"]]
+        known = [(rid, key) for key, rid in self.index["departments"].items() if key != rid and rid not in new_ids]
+        for record in self.new["departments"]:
+            mine = {self._dept_key(record["name"]), self._dept_key(record.get("short", record["name"]))}
+            other = next((rid for rid, key in known if len(key) >= 3 and any(len(m) >= 3 and _alike(m, key) for m in mine)), None)
+            if other:
+                out.append((record, other))
+            known += [(record["id"], key) for key in mine]
+        return out
 
     def laws_in_text(self, text: str) -> list[str]:
         """Known law titles written without 《》 (森林防火条例第二十条), longest first."""

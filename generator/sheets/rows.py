@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.citations import parse_basis
 from generator.model import CODE
-from generator.sheets.layout import ALL_TOWNSHIPS, KIND_WORDS, squeeze
+from generator.sheets.layout import ALL_TOWNSHIPS, KIND_WORDS, MARKS, squeeze
 from generator.sheets.read import Row
 from generator.sheets.refs import Registry
 
@@ -60,7 +60,7 @@ def _duties_by_department(text: str, names: list[str]) -> dict[str, list[str]]:
     return {"": split_list(text)}
 
 
-def _departments(values: dict[str, str], reg: Registry, problems: list[str]) -> list[dict[str, Any]]:
+def _departments(values: dict[str, str], reg: Registry, problems: list[str], kind: str) -> list[dict[str, Any]]:
     names = {role: split_names(values.get(f"{role}_departments", "")) for role in ("lead", "support")}
     everyone = names["lead"] + names["support"]
     texts = {role: _duties_by_department(values.get(f"{role}_duties", ""), everyone) for role in ("lead", "support")}
@@ -82,8 +82,8 @@ def _departments(values: dict[str, str], reg: Registry, problems: list[str]) -> 
             if same:  # listed as lead and as support: one entry, lead wins
                 same["duties"] += [d for d in duties if d not in same["duties"]]
                 continue
-            if not duties:
-                problems.append(f"{'配合' if role == 'support' else '主管'}部门“{name}”没有写明职责")
+            if not duties and role == "lead" and kind != "returned":  # others may be named without duties
+                problems.append(f"主管部门“{name}”没有写明职责")
             out.append({"department": rid, "role": role, "duties": list(duties)})
     return out
 
@@ -118,25 +118,46 @@ def _basis(text: str, reg: Registry, problems: list[str]) -> list[dict[str, Any]
     return out
 
 
-def row_item(row: Row, code: str, reg: Registry, labels: dict[str, str], extra_kinds: dict[str, str]) -> RowResult:
+def _row_kind(row: Row, labels: dict[str, str], extra_kinds: dict[str, str], sheet_kind: str | None) -> tuple[str | None, str]:
+    """The row's kind and, when there is none, why: its 责任类型 cell, its √ columns, its section, its sheet."""
+    v = row.values
+    if v.get("kind"):
+        kind = kind_of(v["kind"], labels, extra_kinds)
+        return kind, "" if kind else f"责任类型“{v['kind']}”不认识（可选：主体责任、配合责任、上级部门收回，或在映射文件 responsibility 中补充）"
+    marked = [key.removeprefix("mark:") for key, text in v.items() if key.startswith("mark:") and squeeze(text) in MARKS]
+    if len(marked) > 1:
+        return None, "“" + "”“".join(labels[k] for k in marked) + "”几列都打了“√”，请只留一个"
+    if marked:
+        return marked[0], ""
+    kind = row.kind_section or sheet_kind
+    if kind:
+        return kind, ""
+    return None, "没有责任类型（表中没有责任类型列，工作表名称和分部标题也没有说明是哪一类事项）"
+
+
+def row_item(row: Row, code: str, reg: Registry, labels: dict[str, str], extra_kinds: dict[str, str],
+             sheet_kind: str | None = None, has_marks: bool = False, default_category: str | None = None) -> RowResult:
     """Map one row; ``item`` is ``None`` (and the reason given) when the row cannot be an item."""
     v = row.values
     problems: list[str] = []
     name = _CJK_GAP.sub("", v.get("name", "").replace("\n", ""))
     if not name:
         return RowResult(None, ["没有事项名称"])
-    kind = kind_of(v["kind"], labels, extra_kinds) if v.get("kind") else row.kind_section
+    kind, why = _row_kind(row, labels, extra_kinds, sheet_kind)
     if kind is None:
-        why = f"责任类型“{v['kind']}”不认识（可选：主体责任、配合责任、上级部门收回，或在映射文件 responsibility 中补充）" if v.get("kind") else "没有责任类型"
+        if has_marks and "没有责任类型" in why:
+            why = "责任类型各列都没有打“√”"
         return RowResult(None, [why])
-    category_name = v.get("category", "").replace("\n", "") or row.section
+    group = v.get("group", "").replace("\n", "")
+    category_name = v.get("category", "").replace("\n", "") or group or row.section or default_category
     if not category_name:
         problems.append("没有事项类别，已归入“未分类”")
         category_name = "未分类"
-    item: dict[str, Any] = {"code": code, "name": name, "category": reg.category(category_name), "responsibility": kind}
+    category = reg.category(category_name, group if group and group != category_name else None)
+    item: dict[str, Any] = {"code": code, "name": name, "category": category, "responsibility": kind}
     if v.get("summary"):
         item["summary"] = v["summary"]
-    departments = _departments(v, reg, problems)
+    departments = _departments(v, reg, problems, kind)
     if departments:
         item["departments"] = departments
     township = split_list(v.get("township_duties", ""))
@@ -144,6 +165,8 @@ def row_item(row: Row, code: str, reg: Registry, labels: dict[str, str], extra_k
         item["township"] = {"duties": township}
     elif kind != "returned":
         problems.append("没有乡镇职责")
+    if v.get("working_method"):
+        item["working_method"] = v["working_method"]
     towns = v.get("townships", "")
     if squeeze(towns) not in ALL_TOWNSHIPS:
         item["townships"] = [reg.township(n) for n in split_names(towns)]
