@@ -108,7 +108,7 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
             yield _p(duty, f"{key}.department", P.UNKNOWN_DEPARTMENT, field="department", department=duty.department)
         # A supporting department may be named without duties, and so may the department that took a returned item over.
         if not duty.duties and duty.role == "lead" and kind != "returned":
-            yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="牵头部门的")
+            yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="牵头部门")
     roles = Counter(d.department for d in item.departments)
     for dept, n in roles.items():
         if n > 1:
