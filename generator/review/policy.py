@@ -27,7 +27,7 @@ from generator.review.gitread import SourceError, read_catalogue
 FIELDS = {"code": "编码", "name": "名称", "category": "分类", "responsibility": "责任类型", "summary": "简介",
           "departments": "部门及职责", "township": "乡镇职责", "townships": "适用乡镇", "basis": "法律依据",
           "workflow": "流程步骤", "accountability": "追责情形", "exemption": "免责情形", "keywords": "关键词",
-          "formerly": "曾用编码"}
+          "working_method": "工作方式", "formerly": "曾用编码"}
 
 
 def policy_problems(against: str, new: Path, catalogue: Catalogue | None = None) -> list[Problem]:
