@@ -3,8 +3,7 @@
 Exit codes: 0 done / catalogue valid, 1 catalogue invalid or build failed,
 2 usage error. Each subcommand's work lives in its own module, which returns
 results and raises ``QingdanError`` (caught in ``main``); imports are lazy so
-that ``qingdan check`` stays quick. (``import`` and ``import-law`` still print
-and return their exit codes themselves.)
+that ``qingdan check`` stays quick.
 """
 
 from __future__ import annotations
@@ -109,10 +108,12 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from generator.sheets.importer import import_workbook
+    from generator.sheets.importer import import_workbook, report_lines
 
-    return import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval,
-                           dry_run=args.dry_run, county=args.county)
+    report = import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval,
+                             dry_run=args.dry_run, county=args.county)
+    print("\n".join(report_lines(report)))
+    return report.exit_code
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -141,7 +142,8 @@ def _export(args: argparse.Namespace) -> int:
 def _import_law(args: argparse.Namespace) -> int:
     from generator.laws.importer import run_import_law
 
-    return run_import_law(Path(args.file), Path(args.into), args.id)
+    print("\n".join(run_import_law(Path(args.file), Path(args.into), args.id).text()))
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:

@@ -10,7 +10,6 @@ kept one per line. Plain ``.txt`` files without ``#`` marks work the same.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,8 @@ import yaml
 from generator import yamlwrite
 from generator.citations import NUMERAL, article_ref
 from generator.ids import law_id_for
-from generator.sheets.book import ImportFailure, decode_text
+from generator.errors import QingdanError
+from generator.sheets.book import decode_text
 from generator.sheets.refs import law_key
 
 ARTICLE = re.compile(rf"^第\s*({NUMERAL})\s*条(?:之({NUMERAL}))?(?:[\s\u3000]+|$)(.*)$")
@@ -296,7 +296,7 @@ def merge_part(law: LawText, existing: dict[str, Any] | None) -> tuple[LawText, 
 # --- reading files and finding the law each one fills ---
 
 def read_statute(path: Path) -> str:
-    """Text of a .md, .txt or .docx statute; ``ImportFailure`` with one line naming the file otherwise."""
+    """Text of a .md, .txt or .docx statute; ``QingdanError`` with one line naming the file otherwise."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:
@@ -304,16 +304,16 @@ def read_statute(path: Path) -> str:
 
             document = docx.Document(str(path))
         except Exception as exc:  # python-docx raises zip, XML and key errors for broken files
-            raise ImportFailure(f"无法读取 {path}：不是完整的 .docx 文件（{type(exc).__name__}），请重新下载或用 Word/WPS 另存后再导入。") from exc
+            raise QingdanError(f"无法读取 {path}：不是完整的 .docx 文件（{type(exc).__name__}），请重新下载或用 Word/WPS 另存后再导入。") from None
         lines = [p.text for p in document.paragraphs]
         for table in document.tables:  # 附件 tables: one line per row
             lines += ["　".join(dict.fromkeys(c.text.strip() for c in row.cells)) for row in table.rows]
         return "\n".join(lines)
     if suffix not in (".md", ".txt"):
-        raise ImportFailure(f"无法读取 {path}：只能导入 .docx、.txt 或 .md 格式的法规全文。")
+        raise QingdanError(f"无法读取 {path}：只能导入 .docx、.txt 或 .md 格式的法规全文。")
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise ImportFailure(f"无法读取 {path}：这不是文本文件。")
+        raise QingdanError(f"无法读取 {path}：这不是文本文件。")
     return decode_text(data, path)
 
 
@@ -368,10 +368,10 @@ def _files(source: Path) -> list[Path]:
         found = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in (".docx", ".txt", ".md")
                        and not p.name.startswith(("~$", ".")) and p.name.lower() != "readme.md")
         if not found:
-            raise ImportFailure(f"{source} 中没有 .docx、.txt 或 .md 文件。")
+            raise QingdanError(f"{source} 中没有 .docx、.txt 或 .md 文件。")
         return found
     if not source.is_file():
-        raise ImportFailure(f"找不到文件 {source}。")
+        raise QingdanError(f"找不到文件 {source}。")
     return [source]
 
 
@@ -380,19 +380,22 @@ class LawReport:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def text(self) -> list[str]:
+        return self.lines + [f"提醒：{w}" for w in self.warnings]
+
 
 def import_laws(source: Path, into: Path, law_id: str | None) -> LawReport:
     """Read and parse every file first (nothing is written if one fails), then write each law once."""
     files = _files(source)
     if law_id is not None and len(files) > 1:
-        raise ImportFailure("--id 只能用于导入单个文件；导入文件夹时按标题对应已有法规。")
+        raise QingdanError("--id 只能用于导入单个文件；导入文件夹时按标题对应已有法规。")
     parsed: list[tuple[Path, LawText]] = []
     for path in files:
         m = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.stem)
         file_date = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
         law = parse_law(read_statute(path), file_date)
         if not law.articles:
-            raise ImportFailure(f"{path}：没有找到任何条文（每条应以“第X条”开头另起一行）。")
+            raise QingdanError(f"{path}：没有找到任何条文（每条应以“第X条”开头另起一行）。")
         parsed.append((path, law))
     laws_dir = into / "laws"
     index = law_index(laws_dir) if laws_dir.is_dir() else {}
@@ -427,16 +430,7 @@ def import_laws(source: Path, into: Path, law_id: str | None) -> LawReport:
     return report
 
 
-def run_import_law(source: Path, into: Path, law_id: str | None) -> int:
+def run_import_law(source: Path, into: Path, law_id: str | None) -> LawReport:
     if law_id is not None and not re.fullmatch(r"[a-z0-9-]+", law_id):
-        print(f"法规 id“{law_id}”格式不对：只能用小写英文字母、数字和连字符“-”。", file=sys.stderr)
-        return 2
-    try:
-        report = import_laws(source, into, law_id)
-    except ImportFailure as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    print("\n".join(report.lines))
-    for warning in report.warnings:
-        print(f"提醒：{warning}")
-    return 0
+        raise QingdanError(f"法规 id“{law_id}”格式不对：只能用小写英文字母、数字和连字符“-”。", usage=True)
+    return import_laws(source, into, law_id)

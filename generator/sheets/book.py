@@ -21,16 +21,14 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import iterparse
 
+from generator.errors import QingdanError
+
 DENSE_LIMIT = 2_000_000
 """Cells (rows × columns) a sheet may span to be read densely by calamine (about 64 MB)."""
 MAX_XML = 400_000_000
 """Uncompressed bytes of one sheet's XML beyond which a file is refused (a zip bomb)."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts that spreadsheet programs run as formulas (OWASP CSV injection)."""
-
-
-class ImportFailure(Exception):
-    """A file that cannot be imported; the message is one Chinese line naming the file and why."""
 
 
 def csv_safe(text: str) -> str:
@@ -142,28 +140,28 @@ def _range(text: str) -> tuple[int, int, int, int]:
 
 
 def open_book(path: Path) -> Book:
-    """Every sheet of a workbook or CSV file; ``ImportFailure`` with a one-line reason otherwise."""
+    """Every sheet of a workbook or CSV file; ``QingdanError`` with one line naming the file and why otherwise."""
     if not path.is_file():
-        raise ImportFailure(f"找不到文件 {path}。")
+        raise QingdanError(f"找不到文件 {path}。")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return Book(path, [_csv(path)])
     if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise ImportFailure(f"无法读取 {path}：只能导入 .xlsx、.xls、.ods 或 .csv 文件。")
+        raise QingdanError(f"无法读取 {path}：只能导入 .xlsx、.xls、.ods 或 .csv 文件。")
     head = path.read_bytes()[:8]
     if suffix in (".xlsx", ".xlsm", ".ods") and not head.startswith(b"PK"):
-        raise ImportFailure(f"无法读取 {path}：这不是 {suffix} 文件（内容不是电子表格，可能是改了扩展名的其他文件）。")
+        raise QingdanError(f"无法读取 {path}：这不是 {suffix} 文件（内容不是电子表格，可能是改了扩展名的其他文件）。")
     if suffix == ".xls" and not head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailure(f"无法读取 {path}：这不是 .xls 文件（内容不是 Excel 97-2003 工作簿）。")
+        raise QingdanError(f"无法读取 {path}：这不是 .xls 文件（内容不是 Excel 97-2003 工作簿）。")
     try:
         sparse = _oversized_sheets(path) if suffix in (".xlsx", ".xlsm") else set()
         return Book(path, _calamine(path, sparse))
-    except ImportFailure:
+    except QingdanError:
         raise
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise ImportFailure(f"无法读取 {path}：文件不完整或已损坏（{type(exc).__name__}），请重新下载或用 Excel/WPS 另存后再导入。") from exc
+        raise QingdanError(f"无法读取 {path}：文件不完整或已损坏（{type(exc).__name__}），请重新下载或用 Excel/WPS 另存后再导入。") from None
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise ImportFailure(f"无法读取 {path}：文件已损坏或格式不对（{str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}）。") from exc
+        raise QingdanError(f"无法读取 {path}：文件已损坏或格式不对（{str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}）。") from None
 
 
 def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
@@ -192,7 +190,7 @@ def _oversized_sheets(path: Path) -> set[str]:
             if entry not in z.namelist():
                 continue
             if z.getinfo(entry).file_size > MAX_XML:
-                raise ImportFailure(f"无法读取 {path}：工作表“{name}”解压后超过 {MAX_XML // 1_000_000} MB，不像正常的清单。")
+                raise QingdanError(f"无法读取 {path}：工作表“{name}”解压后超过 {MAX_XML // 1_000_000} MB，不像正常的清单。")
             max_r = max_c = 0
             tail = b""
             with z.open(entry) as f:
@@ -288,13 +286,13 @@ def decode_text(data: bytes, path: Path) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise ImportFailure(f"无法读取 {path}：认不出文字编码（应为 UTF-8 或 GBK），请用 Excel 另存为“CSV UTF-8”后再导入。")
+    raise QingdanError(f"无法读取 {path}：认不出文字编码（应为 UTF-8 或 GBK），请用 Excel 另存为“CSV UTF-8”后再导入。")
 
 
 def _csv(path: Path) -> Grid:
     text = decode_text(path.read_bytes(), path)
     if "\x00" in text:
-        raise ImportFailure(f"无法读取 {path}：这不是文本格式的 CSV 文件。")
+        raise QingdanError(f"无法读取 {path}：这不是文本格式的 CSV 文件。")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
     except csv.Error:
@@ -306,5 +304,5 @@ def _csv(path: Path) -> Grid:
                 if value:
                     grid.values[(r, c)] = csv_unescape(value)
     except csv.Error as exc:
-        raise ImportFailure(f"无法读取 {path}：CSV 格式有误（{exc}）。") from exc
+        raise QingdanError(f"无法读取 {path}：CSV 格式有误（{exc}）。") from None
     return grid.finish([])

@@ -12,7 +12,6 @@ checked and the report says exactly what a person still has to do.
 from __future__ import annotations
 
 import re
-import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +26,8 @@ from generator.load import load
 from generator.model import CODE, Catalogue, Item, fields_of
 from generator.problems import Problem, errors
 from generator.sheets import exact
-from generator.sheets.book import Book, ImportFailure, open_book
+from generator.errors import QingdanError
+from generator.sheets.book import Book, open_book
 from generator.sheets.layout import ITEMS_SHEET, sheet_kind, squeeze
 from generator.sheets.read import SheetRows, read_sheet
 from generator.sheets.refs import Registry
@@ -76,6 +76,11 @@ class Report:
 
     def say(self, text: str) -> None:
         self.lines.append(text)
+
+    @property
+    def exit_code(self) -> int:
+        """1 while a person still has something to do (errors left, decisions), else 0."""
+        return 1 if self.left or self.decisions else 0
 
     def fate(self, sheet: str, row: int, status: Status, code: str | None = None, reason: str = "") -> None:
         self.fates.append(Fate(sheet, row, status, code, reason))
@@ -137,7 +142,7 @@ def _sheets(book: Book, mapping: Mapping, report: Report) -> list[tuple[str, She
     out = []
     for name in names:
         if name not in book.sheetnames:
-            raise ImportFailure(f"{report.file}：工作簿中没有名为“{name}”的工作表；现有：{'、'.join(book.sheetnames)}。")
+            raise QingdanError(f"{report.file}：工作簿中没有名为“{name}”的工作表；现有：{'、'.join(book.sheetnames)}。")
         grid = book[name]
         sheet = read_sheet(grid, mapping.headers, mapping.header_row)
         if sheet is None or "name" not in sheet.columns.values():
@@ -156,7 +161,7 @@ def _sheets(book: Book, mapping: Mapping, report: Report) -> list[tuple[str, She
             report.say(f"工作表“{name}”未识别、已忽略的列：" + "、".join(sheet.unknown_headers) + "（可在映射文件 headers 中指定）。")
         out.append((name, sheet))
     if not out:
-        raise ImportFailure(f"{report.file}：没有找到表头行（应有“事项名称”“责任类型”等列）。表头用词不同时，请用 --mapping 指定映射文件。")
+        raise QingdanError(f"{report.file}：没有找到表头行（应有“事项名称”“责任类型”等列）。表头用词不同时，请用 --mapping 指定映射文件。")
     return out
 
 
@@ -330,7 +335,7 @@ def new_identity(book: Book, county: str | None) -> str:
     found = re.search(r"([\u4e00-\u9fff]{2,8}?[县市区旗])", titles[0]) if titles else None
     county = county or (found.group(1) if found else None)
     if not county:
-        raise ImportFailure(f"{book.path}：表中看不出是哪个县的清单，请加上 --county 县名（如 --county 某某县）。")
+        raise QingdanError(f"{book.path}：表中看不出是哪个县的清单，请加上 --county 县名（如 --county 某某县）。")
     title = re.sub(r"\s+", "", titles[0]) if titles and county in titles[0] else f"{county}乡镇履行职责事项清单"
     today = date.today()
     return yamlwrite.dump({"format": 1, "title": title, "jurisdiction": county, "publisher": f"中共{county}委机构编制委员会办公室",
@@ -338,54 +343,44 @@ def new_identity(book: Book, county: str | None) -> str:
 
 
 def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | None, approval: str | None, dry_run: bool = False,
-                    county: str | None = None) -> int:
-    """Read, map, then write; the report is printed in one place (``print_report``)."""
+                    county: str | None = None) -> Report:
+    """Read and map the whole file, then write (unless ``dry_run``) and check; ``QingdanError`` when it cannot be read."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,40}", prefix):
-        print(f"编码前缀“{prefix}”格式不对：只能用字母、数字、“.”“_”“-”。", file=sys.stderr)
-        return 2
+        raise QingdanError(f"编码前缀“{prefix}”格式不对：只能用字母、数字、“.”“_”“-”。", usage=True)
     if into.exists() and not into.is_dir():
-        print(f"{into} 不是文件夹。", file=sys.stderr)
-        return 2
+        raise QingdanError(f"{into} 不是文件夹。", usage=True)
     try:
         mapping = read_mapping(mapping_file)
     except (ValueError, yaml.YAMLError, OSError) as exc:
-        print(f"映射文件有误：{exc}", file=sys.stderr)
-        return 2
+        raise QingdanError(f"映射文件有误：{exc}", usage=True) from None
     report = Report(file=str(file), dry_run=dry_run)
     identity: str | None = None
-    try:
-        book = open_book(file)
-        report.sheets = book.sheetnames
-        if not (into / "catalogue.yml").is_file():
-            identity = new_identity(book, county)
-        with tempfile.TemporaryDirectory() as scratch:  # a new folder is loaded from here until the import has succeeded
-            if identity is not None:
-                (Path(scratch) / "catalogue.yml").write_text(identity, encoding="utf-8")
-            cat, load_problems = load(Path(scratch) if identity is not None else into)
-        if cat is None:
-            sys.stderr.write("".join(p.text() + "\n" for p in load_problems))
-            print("catalogue.yml 有错误，请先改正。", file=sys.stderr)
-            return 1
-        approval_text = approval or cat.identity.approval or PLACEHOLDER
-        reg = Registry(cat, cat.identity.jurisdiction)
-        is_export = exact.is_export(book)
-        if is_export:
-            items, lists, laws = _exact(book, cat, reg, report)
-        else:
-            items = _plain(book, cat, reg, prefix, mapping, approval_text, report)
-            lists, laws = {k: reg.new[k] for k in ("departments", "townships", "categories")}, {r["id"]: r for r in reg.new["laws"]}
-            _decisions(reg, cat, report)
-    except ImportFailure as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+    book = open_book(file)
+    report.sheets = book.sheetnames
+    if not (into / "catalogue.yml").is_file():
+        identity = new_identity(book, county)
+    with tempfile.TemporaryDirectory() as scratch:  # a new folder is loaded from here until the import has succeeded
+        if identity is not None:
+            (Path(scratch) / "catalogue.yml").write_text(identity, encoding="utf-8")
+        cat, load_problems = load(Path(scratch) if identity is not None else into)
+    if cat is None:
+        raise QingdanError("catalogue.yml 有错误，请先改正。", problems=load_problems)
+    approval_text = approval or cat.identity.approval or PLACEHOLDER
+    reg = Registry(cat, cat.identity.jurisdiction)
+    is_export = exact.is_export(book)
+    if is_export:
+        items, lists, laws = _exact(book, cat, reg, report)
+    else:
+        items = _plain(book, cat, reg, prefix, mapping, approval_text, report)
+        lists, laws = {k: reg.new[k] for k in ("departments", "townships", "categories")}, {r["id"]: r for r in reg.new["laws"]}
+        _decisions(reg, cat, report)
     if identity is not None:
         i = cat.identity
         report.say(f"catalogue.yml：{into} 中原来没有，{'将' if dry_run else '已'}新建：清单名称“{i.title}”，县“{i.jurisdiction}”，发布机关“{i.publisher}”，"
                    f"版本 {i.version}，生效日期 {i.effective}（今天）。请打开 catalogue.yml 核对这几项，并补上 approval（批准文号）和 site_url（网站地址）。")
     if dry_run:
         report.say(f"试导入（--dry-run）：将导入 {len(items)} 个事项；没有写入任何文件。")
-        print_report(report)
-        return 0
+        return report
     if identity is not None:
         into.mkdir(parents=True, exist_ok=True)
         (into / "catalogue.yml").write_text(identity, encoding="utf-8")
@@ -397,8 +392,7 @@ def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | No
     final, problems = check(into)
     report.left = _what_is_left(problems, final, into)
     report.checked = None if report.left else len(final.items) if final else 0
-    print_report(report)
-    return 1 if report.left or report.decisions else 0
+    return report
 
 
 def _runs(fates: list[Fate]) -> list[str]:
@@ -422,27 +416,28 @@ def _runs(fates: list[Fate]) -> list[str]:
     return out
 
 
-def print_report(report: Report) -> None:
-    """The whole report on standard output (the one place the importer prints)."""
-    print("\n".join(report.lines))
+def report_lines(report: Report) -> list[str]:
+    """The whole report as the user reads it (``cli`` prints it)."""
+    out = list(report.lines)
     counts = {s: sum(1 for f in report.fates if f.status == s) for s in ("imported", "merged", "skipped")}
-    print(f"逐行结果（共 {len(report.fates)} 行有文字：导入 {counts['imported']} 行，并入上一事项 {counts['merged']} 行，未导入 {counts['skipped']} 行）：")
+    out.append(f"逐行结果（共 {len(report.fates)} 行有文字：导入 {counts['imported']} 行，并入上一事项 {counts['merged']} 行，未导入 {counts['skipped']} 行）：")
     order = {name: i for i, name in enumerate(report.sheets)}
     ordered = sorted(report.fates, key=lambda f: (order.get(f.sheet, len(order)), f.row))
-    print("\n".join(f"  {line}" for line in _runs(ordered)))
+    out += [f"  {line}" for line in _runs(ordered)]
     if report.remarks:
-        print(f"需要留意的行（{len(report.remarks)} 处）：")
-        print("\n".join(f"  {line}" for line in report.remarks))
+        out.append(f"需要留意的行（{len(report.remarks)} 处）：")
+        out += [f"  {line}" for line in report.remarks]
     if report.decisions:
-        print(f"需要人工决定（{len(report.decisions)} 处）：")
-        print("\n".join(f"  - {line}" for line in report.decisions))
+        out.append(f"需要人工决定（{len(report.decisions)} 处）：")
+        out += [f"  - {line}" for line in report.decisions]
     if report.dry_run:
-        return
+        return out
     if report.left:
-        print(f"导入完成，但清单还不能通过校验，还需人工处理 {len(report.left)} 项：")
-        print("\n".join(f"  - {line}" for line in report.left))
+        out.append(f"导入完成，但清单还不能通过校验，还需人工处理 {len(report.left)} 项：")
+        out += [f"  - {line}" for line in report.left]
     else:
-        print(f"导入完成，qingdan check 通过（{report.checked} 个事项）。")
+        out.append(f"导入完成，qingdan check 通过（{report.checked} 个事项）。")
+    return out
 
 
 def _write_laws(root: Path, cat: Catalogue, laws: dict[str, dict[str, Any]], report: Report, guessed: bool) -> None:
