@@ -19,8 +19,8 @@ import yaml
 
 from generator import yamlwrite
 from generator.citations import NUMERAL, article_ref
-from generator.ids import law_id_for
 from generator.errors import QingdanError
+from generator.ids import law_id_for
 from generator.sheets.book import decode_text
 from generator.sheets.refs import law_key
 
@@ -303,7 +303,7 @@ def read_statute(path: Path) -> str:
             import docx
 
             document = docx.Document(str(path))
-        except Exception as exc:  # python-docx raises zip, XML and key errors for broken files
+        except Exception as exc:  # noqa: BLE001 - python-docx raises zip, XML and key errors for broken files
             raise QingdanError(f"无法读取 {path}：不是完整的 .docx 文件（{type(exc).__name__}），请重新下载或用 Word/WPS 另存后再导入。") from None
         lines = [p.text for p in document.paragraphs]
         for table in document.tables:  # 附件 tables: one line per row

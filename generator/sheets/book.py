@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
 
 from generator.errors import QingdanError
 
@@ -153,15 +153,18 @@ def open_book(path: Path) -> Book:
         raise QingdanError(f"无法读取 {path}：这不是 {suffix} 文件（内容不是电子表格，可能是改了扩展名的其他文件）。")
     if suffix == ".xls" and not head.startswith(b"\xd0\xcf\x11\xe0"):
         raise QingdanError(f"无法读取 {path}：这不是 .xls 文件（内容不是 Excel 97-2003 工作簿）。")
+    from python_calamine import CalamineError, PasswordError
+
     try:
         sparse = _oversized_sheets(path) if suffix in (".xlsx", ".xlsm") else set()
         return Book(path, _calamine(path, sparse))
-    except QingdanError:
-        raise
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except PasswordError:
+        raise QingdanError(f"无法读取 {path}：文件设置了打开密码，请在 Excel/WPS 中去掉密码后另存再导入。") from None
+    except (zipfile.BadZipFile, EOFError, KeyError, ParseError) as exc:
         raise QingdanError(f"无法读取 {path}：文件不完整或已损坏（{type(exc).__name__}），请重新下载或用 Excel/WPS 另存后再导入。") from None
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise QingdanError(f"无法读取 {path}：文件已损坏或格式不对（{str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}）。") from None
+    except (CalamineError, ValueError, OSError) as exc:  # calamine's own types (zip, XML, BIFF) for broken files
+        reason = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+        raise QingdanError(f"无法读取 {path}：文件已损坏或格式不对（{reason}），请重新下载或用 Excel/WPS 另存后再导入。") from None
 
 
 def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:

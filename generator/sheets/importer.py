@@ -22,11 +22,11 @@ from typing import Any, Literal
 import yaml
 
 from generator import yamlwrite
+from generator.errors import QingdanError
 from generator.load import load
 from generator.model import CODE, Catalogue, Item, fields_of
 from generator.problems import Problem, errors
 from generator.sheets import exact
-from generator.errors import QingdanError
 from generator.sheets.book import Book, open_book
 from generator.sheets.layout import ITEMS_SHEET, sheet_kind, squeeze
 from generator.sheets.read import SheetRows, read_sheet
