@@ -124,7 +124,7 @@ def test_built_site_has_changes_page_feed_and_latest_on_home(build_site_of: Call
     ET.parse(site / "feed.xml")
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "最近变更" in home and "items/T-003/" in home
-    assert '<link rel="alternate" type="application/atom+xml" title="变更记录" href="feed.xml">' in home  # feed discovery
+    assert '<link rel="alternate feed" type="application/atom+xml" title="变更记录" href="feed.xml">' in home  # feed discovery
 
 
 def test_long_history_is_split_into_group_pages(tmp_path: Path) -> None:

@@ -131,3 +131,15 @@ def test_print_hides_navigation(page: Any, base: str, sample_site: Path) -> None
     assert page.locator("h1.qd-title").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
+
+
+def test_a_page_load_fetches_nothing_that_grows_with_the_catalogue(page: Any, base: str, sample_site: Path) -> None:
+    """No sitemap.xml (Material fetches it for rel="alternate" links), no search index until a search."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    item = sorted(p.parent.name for p in (sample_site / "items").glob("*/index.html"))[0]
+    for path in ("", f"items/{item}/", "changes/"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+    assert seen and all(url.startswith(base) for url in seen)
+    assert [url for url in seen if "sitemap" in url or "search-index" in url or url.endswith(".json")] == []

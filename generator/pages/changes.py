@@ -172,7 +172,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
         listed += len(g.entries)
     common = {"actions": ACTION_LABELS, "feed_limit": FEED_LIMIT, "inline": inline}
     body = render(env, "changelog.html", rel, groups=all_groups, group=None, **common)
-    write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes"})
+    write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes", "qd_site_state": True})
     for g in all_groups:
         if g.anchor not in inline:
             sub = f"changes/{g.anchor}/index.md"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ def write_home(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
         actions=ACTION_LABELS,
     )
     write_page(docs_dir, "index.md", title=cat.identity.title, body=body, updated=updated,
-               published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home"})
+               published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home", "qd_site_state": True})
 
 
 class Rows:
@@ -68,6 +69,12 @@ def _rows(env: jinja2.Environment) -> Rows:
     return rows
 
 
+def newest(cat: Catalogue, items: Iterable[Item]) -> date:
+    """A list page's 更新日期: the newest change of the items it may list, cancelled ones included
+    (not of the whole catalogue, so a change elsewhere leaves the page's bytes alone)."""
+    return max((i.updated for i in items if i.updated), default=cat.identity.effective)
+
+
 def _section(sid: str, title: str, rows: list[str]) -> dict[str, Any]:
     return {"id": sid, "title": title, "rows": rows}
 
@@ -83,7 +90,8 @@ def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, up
         body = render(env, "list_page.html", rel, kind="category", heading=c.name,
                       intro=[f"分组：{c.group}"] * bool(c.group) + [c.description] * bool(c.description),
                       sections=[s for s in sections if s["rows"]] or [_section("items", "事项", [])], links=[])
-        write_page(docs_dir, rel, title=c.name, body=body, updated=updated, meta={"qd_kind": "category"})
+        write_page(docs_dir, rel, title=c.name, body=body, updated=newest(cat, (i for i in cat.items if i.category == c.id)),
+                   meta={"qd_kind": "category"})
     groups = [(g, [{"href": f"categories/{c.id}/", "text": c.name, "extra": f"{n} 项"} for c, n in cs])
               for g, cs in category_groups(cat, counts)]
     body = render(env, "index_page.html", "categories/index.md", heading="事项分类", groups=groups)
@@ -103,7 +111,8 @@ def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, u
         intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
         sections = [_section("lead", "牵头的事项", rows(roles[d.id]["lead"])), _section("support", "配合的事项", rows(roles[d.id]["support"]))]
         body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
-        write_page(docs_dir, rel, title=d.name, body=body, updated=updated, meta={"qd_kind": "department"})
+        write_page(docs_dir, rel, title=d.name, body=body, updated=newest(cat, (i for i in cat.items if any(x.department == d.id for x in i.departments))),
+                   meta={"qd_kind": "department"})
     levels = {"county": "县级部门", "township": "乡镇内设机构"}
     groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
                         "extra": f"牵头 {len(roles[d.id]['lead'])} 项，配合 {len(roles[d.id]['support'])} 项"}
@@ -138,7 +147,8 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
         body = render(env, "township.html", rel, township=t, total=len(items),
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
                       groups=[(cat.category[c], rows) for c, rows in groups.items()])
-        write_page(docs_dir, rel, title=t.name, body=body, updated=updated, meta={"qd_kind": "township"})
+        write_page(docs_dir, rel, title=t.name, body=body, updated=newest(cat, (i for i in cat.items if i.applies_to(t.id))),
+                   meta={"qd_kind": "township"})
     entries = [{"href": f"townships/{t.id}/", "text": t.name, "extra": f"{counts[t.id]} 项"} for t in cat.townships]
     body = render(env, "index_page.html", "townships/index.md", heading="乡镇（街道）", groups=[(None, entries)])
     write_page(docs_dir, "townships/index.md", title="乡镇（街道）", body=body, updated=updated)

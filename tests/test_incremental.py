@@ -1,0 +1,44 @@
+"""An approved change rewrites only the pages that show it (so an upload moves few files)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.build import build_site
+from generator.validate import check
+
+from .conftest import SAMPLE
+
+CHANGED = "SX-CXJS-001"
+ENTRY = "- date: 2026-11-30\n  action: adjusted\n  approval: 示编办〔2026〕9号\n  note: 调整乡镇职责表述。\n"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_history_entry_leaves_unrelated_pages_byte_identical(build_site_of: Callable[[Path], Path], tmp_path: Path) -> None:
+    before = _tree(build_site_of(SAMPLE))
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, catalogue)
+    source = next(catalogue.joinpath("items").rglob(f"{CHANGED}.yml"))
+    source.write_text(source.read_text(encoding="utf-8").rstrip("\n") + "\n" + ENTRY, encoding="utf-8")
+    build_site(catalogue, tmp_path / "site")
+    after = _tree(tmp_path / "site")
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    item = cat.item[CHANGED]
+    related = {f"categories/{item.category}/", *(f"departments/{d.department}/" for d in item.departments),
+               *(f"townships/{t.id}/" for t in cat.townships if item.applies_to(t.id))}
+    unrelated = [f"items/{i.code}/index.html" for i in cat.items if i.code != CHANGED]
+    unrelated += [f"items/{i.code}.json" for i in cat.items if i.code != CHANGED]
+    unrelated += [f"laws/{law.id}/index.html" for law in cat.laws]
+    for kind, ids in (("categories", [c.id for c in cat.categories]), ("departments", [d.id for d in cat.departments]),
+                      ("townships", [t.id for t in cat.townships])):
+        unrelated += [f"{kind}/{i}/index.html" for i in ids if f"{kind}/{i}/" not in related]
+    assert len(unrelated) > len(cat.items)
+    assert [rel for rel in unrelated if before[rel] != after[rel]] == []
+    assert before[f"items/{CHANGED}/index.html"] != after[f"items/{CHANGED}/index.html"]
+    assert before[f"categories/{item.category}/index.html"] != after[f"categories/{item.category}/index.html"]  # its date moved
