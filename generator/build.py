@@ -9,6 +9,7 @@ so the final rename stays on one file system.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.cache import Cache
 from generator.errors import QingdanError
 from generator.model import Catalogue
 from generator.problems import errors
@@ -24,10 +26,21 @@ from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
+def precompress_assets(site_dir: Path, cat: Catalogue) -> None:
+    """``assets/**/*.css|js|svg`` of 1 KB or more also as ``.gz`` (no name, no time: deterministic).
+
+    For servers that send a ready ``.gz`` but do not compress (nginx ``gzip_static``; docs/hosting.md).
+    """
+    for path in sorted((site_dir / "assets").rglob("*")):
+        if path.suffix in (".css", ".js", ".svg") and path.is_file() and path.stat().st_size >= 1024:
+            path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
+
+
 # Post-build steps, called as step(site_dir, cat) after MkDocs has written the
 # site and before it replaces --out; an exception fails the build and --out stays as it was.
 POST_BUILD: list[Callable[[Path, Catalogue], Any]] = [
     search_step.index_site,  # static n-gram search index (docs/decisions/search.md)
+    precompress_assets,
 ]
 
 
@@ -41,20 +54,28 @@ class BuildOptions:
     """Run POST_BUILD (off: benchmarks of the HTML step alone)."""
     markdown_all: bool = False
     """Let Python-Markdown parse generated pages too (a test that the raw-block shortcut changes nothing)."""
+    cache: Path | None = None
+    """Folder of the build cache (generator.cache; None: none). It only saves time: same bytes either way."""
+
+
+def default_cache(out: Path) -> Path:
+    """``qingdan build``'s cache folder: hidden beside --out (``site`` -> ``.site.cache``), never published."""
+    out = Path(out).absolute()
+    return out.with_name(f".{out.name}.cache")
 
 
 def silent(message: str) -> None:
     """The default progress callback: says nothing."""
 
 
-def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], parallel: bool) -> None:
+def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], options: BuildOptions) -> None:
     """Hand-written docs/ first, then our assets, then the generated pages."""
     from generator.pages import write_pages
 
     if (project / "docs").is_dir():
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
-    write_pages(cat, docs_dir, say, parallel=parallel)
+    write_pages(cat, docs_dir, say, parallel=len(cat.items) >= options.parallel_from, cache=Cache(options.cache))
 
 
 def _swap(new_site: Path, out: Path) -> None:
@@ -98,7 +119,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         updated = last_date(cat)
         say(f"生成页面：{len(cat.items)} 个事项 …")
         parallel = len(cat.items) >= options.parallel_from
-        prepare_docs(cat, project, docs_dir, say, parallel)
+        prepare_docs(cat, project, docs_dir, say, options)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all)

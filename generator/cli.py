@@ -61,9 +61,11 @@ def _report(exc: QingdanError) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.build import build_site
+    from generator.build import BuildOptions, build_site, default_cache
 
-    build_site(Path(args.catalogue), Path(args.out), _progress(args.quiet))
+    out = Path(args.out)
+    cache = None if args.no_cache else Path(args.cache) if args.cache else default_cache(out)
+    build_site(Path(args.catalogue), out, _progress(args.quiet), BuildOptions(cache=cache))
     return 0
 
 
@@ -77,7 +79,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from generator.publish import publish
 
-    print(publish(Path(args.catalogue), Path(args.out), _progress(), _stderr), file=sys.stderr)
+    print(publish(Path(args.catalogue), Path(args.out), _progress(), _stderr, Path(args.changes) if args.changes else None,
+                  Path(args.cache) if args.cache else None), file=sys.stderr)
     return 0
 
 
@@ -160,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", default="catalogue", help="清单文件夹（默认 catalogue/）")
     p.add_argument("--out", default="site", help="输出文件夹（默认 site/）")
     p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.add_argument("--cache", metavar="DIR", help="缓存文件夹（默认是 --out 旁边的 .<名称>.cache/；只节省时间，不影响结果）")
+    p.add_argument("--no-cache", action="store_true", help="不使用缓存")
     p.set_defaults(run=_build)
 
     p = sub.add_parser("serve", help="本地预览，修改后自动重新生成")
@@ -170,6 +175,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publish", help="生成、核验并原子替换发布文件夹")
     p.add_argument("--catalogue", default="catalogue")
     p.add_argument("--out", required=True, help="发布文件夹（网站根目录）")
+    p.add_argument("--changes", metavar="FILE", help="把新增（A）、修改（M）、删除（D）的文件列表写入 FILE，供只上传改动的门户使用")
+    p.add_argument("--cache", metavar="DIR", help="缓存文件夹（默认不用缓存）")
     p.set_defaults(run=_publish)
 
     p = sub.add_parser("diff", help="比较两个版本的清单，输出 Markdown 报告")

@@ -10,11 +10,13 @@ failed check leaves DIR exactly as it was.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import QingdanError
@@ -92,6 +94,34 @@ def remove_leftovers(out: Path) -> list[str]:
     return done
 
 
+@dataclass
+class SiteChanges:
+    """Files (relative paths) a new site adds, changes and removes compared with the live one."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"新增 {len(self.added)} 个、修改 {len(self.changed)} 个、删除 {len(self.removed)} 个文件"
+
+    def lines(self) -> str:
+        """One ``A|M|D<TAB>path`` line per file, sorted by path (like ``git diff --name-status``)."""
+        rows = [("A", p) for p in self.added] + [("M", p) for p in self.changed] + [("D", p) for p in self.removed]
+        return "".join(f"{mark}\t{path}\n" for mark, path in sorted(rows, key=lambda r: r[1]))
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
+
+
+def site_changes(new: Path, live: Path) -> SiteChanges:
+    """Compare byte for byte (a portal upload then moves only ``added`` and ``changed``)."""
+    new_files, old_files = _files(new), _files(live)
+    changed = [rel for rel in sorted(new_files & old_files) if not filecmp.cmp(new / rel, live / rel, shallow=False)]
+    return SiteChanges(sorted(new_files - old_files), changed, sorted(old_files - new_files))
+
+
 def swap(new_site: Path, out: Path) -> None:
     """Rename ``out`` away, rename ``new_site`` in, remove the old one; put it back if the second rename fails."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}") if out.exists() else None
@@ -107,14 +137,16 @@ def swap(new_site: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callable[[str], None]) -> str:
+def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callable[[str], None],
+            changes_file: Path | None = None, cache: Path | None = None) -> str:
     """Build, verify and swap into ``out``; returns the line to tell the user.
 
     Raises QingdanError (``out`` untouched) for an invalid catalogue, a failed build or a failed
     check, and a usage error when ``out`` is not a folder. ``say`` hears the build's progress,
-    ``tell`` what was cleaned up from earlier, killed publishes.
+    ``tell`` what was cleaned up from earlier, killed publishes. ``changes_file`` receives the
+    list of files added, changed and removed; ``cache`` is the build cache folder (none by default).
     """
-    from generator.build import build_site
+    from generator.build import BuildOptions, build_site
     from generator.validate import check
 
     out = Path(out).absolute()
@@ -128,7 +160,7 @@ def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callab
     unchanged = f"生成失败，未发布；{out} 保持不变。"
     try:
         try:
-            build_site(Path(catalogue), staging, say)
+            build_site(Path(catalogue), staging, say, BuildOptions(cache=cache))
         except QingdanError as exc:
             raise exc.also(unchanged) from exc.__cause__
         except Exception as exc:  # noqa: BLE001 - any failure must end here, before the swap
@@ -139,7 +171,11 @@ def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callab
         problems = verify_site(staging, cat, out if out.is_dir() else None)
         if problems:
             raise QingdanError(f"核验失败（{len(problems)} 处），未发布；{out} 保持不变：", *(f"  {line}" for line in problems[:50]))
+        changes = site_changes(staging, out)
+        if changes_file is not None:
+            changes_file.parent.mkdir(parents=True, exist_ok=True)
+            changes_file.write_text(changes.lines(), encoding="utf-8")
         swap(staging, out)
-        return f"已发布到 {out}（核验 {len(expected_files(cat))} 个网址）。"
+        return f"已发布到 {out}（核验 {len(expected_files(cat))} 个网址；{changes.summary()}）。"
     finally:
         shutil.rmtree(staging, ignore_errors=True)

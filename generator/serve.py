@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from generator.build import ASSETS, build_site
+from generator.build import ASSETS, BuildOptions, build_site
 from generator.errors import QingdanError
 from generator.mkdocs_site.config import project_dir
 from generator.publish import process_alive
@@ -100,11 +100,12 @@ def serve(catalogue: Path, port: int, say: Callable[[str], None], progress: Call
     remove_stale_folders(Path(tempfile.gettempdir()))
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     site = work / "site"
+    options = BuildOptions(cache=work / "cache")  # the xlsx and other slow results, reused between rebuilds
     signal.signal(signal.SIGTERM, _stop)
     try:
         state = snapshot(watched(catalogue))
         try:
-            build_site(catalogue, site, progress)
+            build_site(catalogue, site, progress, options)
         except QingdanError as exc:
             failed(exc)
             if not site.exists():
@@ -125,7 +126,7 @@ def serve(catalogue: Path, port: int, say: Callable[[str], None], progress: Call
                     state = now
                     say("检测到修改，重新生成 …")
                     try:
-                        build_site(catalogue, site)
+                        build_site(catalogue, site, options=options)
                     except QingdanError as exc:
                         failed(exc)
                     else:

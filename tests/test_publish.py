@@ -82,3 +82,24 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, monkeypatch, capsys
     code, _, err = run(monkeypatch, capsys, tmp_path, "publish", "--catalogue", str(MINIMAL), "--out", str(target))
     assert code == 2 and "不是文件夹" in err
     assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_publish_counts_and_lists_the_files_it_adds_changes_and_removes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    catalogue, live, listing = tmp_path / "catalogue", tmp_path / "www", tmp_path / "changes.txt"
+    shutil.copytree(MINIMAL, catalogue)
+    assert run(monkeypatch, capsys, tmp_path, "publish", "--catalogue", str(catalogue), "--out", str(live))[0] == 0
+    (live / "stale.html").write_text("old", encoding="utf-8")
+    before = tree(live)
+    item = catalogue / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8") + "  - date: 2026-11-30\n    action: adjusted\n    approval: 测试〔2026〕1号\n",
+                    encoding="utf-8")
+    code, _, err = run(monkeypatch, capsys, tmp_path, "publish", "--catalogue", str(catalogue), "--out", str(live),
+                       "--changes", str(listing))
+    assert code == 0, err
+    after = tree(live)
+    expected = sorted([("A", p) for p in after.keys() - before.keys()] + [("D", p) for p in before.keys() - after.keys()]
+                      + [("M", p) for p in after.keys() & before.keys() if after[p] != before[p]], key=lambda r: r[1])
+    assert listing.read_text(encoding="utf-8") == "".join(f"{m}\t{p}\n" for m, p in expected)
+    counts = {m: sum(1 for x, _ in expected if x == m) for m in "AMD"}
+    assert counts["D"] == 1 and 0 < counts["M"] < len(after) // 2
+    assert f"新增 {counts['A']} 个、修改 {counts['M']} 个、删除 {counts['D']} 个文件" in err

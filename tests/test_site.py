@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import subprocess
@@ -233,3 +234,11 @@ def test_raw_pages_skip_markdown_without_changing_a_byte(tmp_path: Path) -> None
     build_site(MINIMAL, tmp_path / "fast")
     build_site(MINIMAL, tmp_path / "markdown", options=BuildOptions(markdown_all=True))
     assert _tree(tmp_path / "fast") == _tree(tmp_path / "markdown")
+
+
+def test_assets_are_also_shipped_gzipped_and_the_same(sample_site: Path) -> None:
+    """For servers that send ready .gz files but do not compress (docs/hosting.md)."""
+    zipped = sorted((sample_site / "assets").rglob("*.gz"))
+    assert any(p.name.startswith("bundle.") for p in zipped) and any(p.name.startswith("main.") for p in zipped)
+    for path in zipped:
+        assert gzip.decompress(path.read_bytes()) == path.with_suffix("").read_bytes(), path

@@ -12,7 +12,8 @@ their own: for large catalogues they run on a forked worker beside the item page
   other file (``.json``, ``.xml``, ``.html``) to have it copied verbatim;
 - ``env`` is the shared Jinja2 environment (autoescape on; loader on
   ``generator/templates/``, partials start with ``_``; globals ``cat``,
-  ``labels``, ``anchor``, ``actor_label``; filters ``cn_date``, ``article_label``).
+  ``labels``, ``anchor``, ``actor_label``, ``build_cache`` (a :class:`generator.cache.Cache`
+  for slow, reusable results); filters ``cn_date``, ``article_label``).
 
 For a themed page use :func:`generator.pages.base.write_page` with a body from
 :func:`generator.pages.base.render` (it sets ``root``, the relative prefix to
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.cache import Cache
 from generator.model import Catalogue
 from generator.pages import changes, downloads, handbook
 from generator.pages.base import last_date, make_env
@@ -54,13 +56,14 @@ SIDE_WRITERS: list[Writer] = [
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None,
-                *, parallel: bool = False) -> int:
+                *, parallel: bool = False, cache: Cache | None = None) -> int:
     """Write every generated page into ``docs_dir``; returns the item count.
 
     The side writers, the list pages and the item pages (in chunks) are
     independent jobs; with ``parallel`` they run on forked workers.
     """
     env = make_env(cat)
+    env.globals["build_cache"] = cache or Cache(None)
     updated = last_date(cat)
 
     def side_pages() -> int:

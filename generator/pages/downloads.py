@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from generator import jsondata
+from generator.cache import Cache, key
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
 from generator.sheets import export
@@ -30,13 +31,17 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def write_files(cat: Catalogue, folder: Path, data: dict[str, Any]) -> list[dict[str, str]]:
-    """The three downloads and the two schemas; returns what the page lists."""
+def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache) -> list[dict[str, str]]:
+    """The three downloads and the two schemas; returns what the page lists.
+
+    The workbook is the slow one (seconds per thousand items): it comes from
+    the build cache while the catalogue (its whole ``repr``) is unchanged.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
     files = [
-        (f"{BASENAME}.xlsx", "Excel 工作簿", export.xlsx_bytes(cat), "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
+        (f"{BASENAME}.xlsx", "Excel 工作簿", cache.get_or_make("xlsx", key(repr(cat)), lambda: export.xlsx_bytes(cat)), "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
         (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
         (f"{BASENAME}.json", "JSON", jsondata.dumps(data).encode("utf-8"), "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
@@ -60,7 +65,7 @@ def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     data = jsondata.catalogue_data(cat)
     write_item_json(docs_dir, data)
-    files = write_files(cat, docs_dir / "downloads", data)
+    files = write_files(cat, docs_dir / "downloads", data, env.globals.get("build_cache") or Cache(None))
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)

@@ -1,0 +1,76 @@
+"""A build cache that is never trusted: content-addressed entries, checked on every read.
+
+An entry is named by the SHA-256 of everything that goes into it (see
+:func:`key`, which always mixes in :func:`code_fingerprint`, so another
+version of qingdan never reads this one's entries). Its file holds the
+payload followed by the payload's own SHA-256; a missing, truncated or
+altered entry fails that check and is made again and rewritten, so a build
+with a damaged cache gives the same bytes as a build without one. Writes go
+to a temporary file renamed into place, so parallel workers and an
+interrupted build never leave half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+DIGEST = 32
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 of the generator's own files (code, templates, assets): a new version misses every entry."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    """The name of an entry made from ``parts`` by this version of the code."""
+    h = hashlib.sha256(code_fingerprint().encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+class Cache:
+    """Entries under ``folder`` (None: no cache, everything is made)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get_or_make(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
+        if self.folder is None:
+            return make()
+        path = self.folder / kind / name
+        try:
+            stored = path.read_bytes()
+        except OSError:
+            stored = b""
+        payload, digest = stored[:-DIGEST], stored[-DIGEST:]
+        if len(stored) > DIGEST and hashlib.sha256(payload).digest() == digest:
+            return payload
+        payload = make()
+        self._write(path, payload + hashlib.sha256(payload).digest())
+        return payload
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written only costs time
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,68 @@
+"""The build cache saves time only: cached, uncached and damaged-cache builds give the same bytes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.build import BuildOptions, build_site
+from generator.cache import Cache, key
+
+from .conftest import MINIMAL
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*") if p.is_file())
+
+
+def test_cached_uncached_and_damaged_cache_builds_are_identical(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build_site(MINIMAL, tmp_path / "plain")
+    plain = _tree(tmp_path / "plain")
+    build_site(MINIMAL, tmp_path / "cold", options=BuildOptions(cache=cache))
+    entries = _entries(cache)
+    assert entries, "the build wrote nothing to its cache"
+    build_site(MINIMAL, tmp_path / "warm", options=BuildOptions(cache=cache))
+    assert _entries(cache) == entries
+    for name in ("cold", "warm"):
+        assert _tree(tmp_path / name) == plain, name
+    for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
+        data = entry.read_bytes()
+        entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
+    build_site(MINIMAL, tmp_path / "damaged", options=BuildOptions(cache=cache))
+    assert _tree(tmp_path / "damaged") == plain
+    assert [e.read_bytes() for e in entries] != [b""] * len(entries)  # damaged entries were rewritten
+
+
+def test_a_changed_catalogue_never_gets_a_stale_entry(tmp_path: Path) -> None:
+    cache, catalogue = tmp_path / "cache", tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, catalogue)
+    build_site(catalogue, tmp_path / "before", options=BuildOptions(cache=cache))
+    item = catalogue / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("森林防火巡查", "森林防火巡查和宣传"), encoding="utf-8")
+    build_site(catalogue, tmp_path / "cached", options=BuildOptions(cache=cache))
+    build_site(catalogue, tmp_path / "plain")
+    assert _tree(tmp_path / "cached") == _tree(tmp_path / "plain")
+    assert (tmp_path / "cached/downloads/qingdan.xlsx").read_bytes() != (tmp_path / "before/downloads/qingdan.xlsx").read_bytes()
+
+
+def test_an_entry_is_checked_on_every_read(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"payload"
+
+    name = key("test", "input")
+    assert cache.get_or_make("t", name, make) == b"payload"
+    assert cache.get_or_make("t", name, make) == b"payload" and len(made) == 1
+    entry = tmp_path / "t" / name
+    entry.write_bytes(b"PAYLOAD" + entry.read_bytes()[7:])  # same length, same digest, other payload
+    assert cache.get_or_make("t", name, make) == b"payload" and len(made) == 2
+    assert key("test", "input") != key("test", "other") and key("a", "bc") != key("ab", "c")
+    assert Cache(None).get_or_make("t", name, make) == b"payload" and len(made) == 3
