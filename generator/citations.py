@@ -54,14 +54,21 @@ def cn_numeral(n: int) -> str:
     return out
 
 
-def article_label(ref: str) -> str:
-    """``34`` -> 第三十四条; ``34.2`` -> 第三十四条第二款; ``10之1`` -> 第十条之一."""
+def article_label(ref: str, arabic: bool = False) -> str:
+    """``34`` -> 第三十四条; ``34.2`` -> 第三十四条第二款; ``10之1`` -> 第十条之一.
+
+    ``arabic``: 第34条第2款 (the change report, where reviewers compare numbers at a glance).
+    """
     number, _, para = ref.partition(".")
     main, _, sub = number.partition("之")
     if not main.isdigit():
         return ref
-    text = f"第{cn_numeral(int(main))}条" + (f"之{cn_numeral(int(sub))}" if sub.isdigit() else "")
-    return text + (f"第{cn_numeral(int(para))}款" if para.isdigit() else "")
+
+    def num(digits: str) -> str:
+        return digits if arabic else cn_numeral(int(digits))
+
+    text = f"第{num(main)}条" + (f"之{num(sub)}" if sub.isdigit() else "")
+    return text + (f"第{num(para)}款" if para.isdigit() else "")
 
 
 def article_ref(number: str, sub: str | None = None, para: str | None = None) -> str:

@@ -26,7 +26,7 @@ def _pinyin(name: str, initials: bool) -> str:
     if lazy_pinyin is None:
         return ""
     style = Style.FIRST_LETTER if initials else Style.NORMAL
-    parts = lazy_pinyin(name, style=style, errors=lambda chars: [c for c in chars])
+    parts = lazy_pinyin(name, style=style, errors="default")
     return re.sub(r"[^a-z0-9]+", "", "".join(parts).lower())
 
 

@@ -42,16 +42,11 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def item_url(cat: Catalogue, item: Item) -> str | None:
-    base = cat.identity.site_url
-    return f"{base.rstrip('/')}/items/{item.code}/" if base else None
-
-
 def item_data(cat: Catalogue, item: Item) -> dict[str, Any]:
     """One item: its fields plus two derived ones (status, permanent url)."""
-    data = plain(item)
+    data: dict[str, Any] = plain(item)
     data["status"] = "cancelled" if item.cancelled else "active"
-    data["url"] = item_url(cat, item)
+    data["url"] = cat.permalink(item.code)
     data["contacts"] = contacts(cat, item)
     return data
 
@@ -165,7 +160,7 @@ def jsonld(cat: Catalogue, item: Item) -> str:
     }
     if item.summary:
         data["description"] = item.summary
-    url = item_url(cat, item)
+    url = cat.permalink(item.code)
     if url:
         data["url"] = url
     if item.updated:

@@ -8,8 +8,8 @@ span records (references, uniqueness, order) live in ``validate``.
 from __future__ import annotations
 
 import dataclasses
-import os
 import difflib
+import os
 import re
 import types
 import typing
@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from generator import model
+from generator import problems as P
 from generator.model import (
     Catalogue,
     Category,
@@ -31,7 +32,6 @@ from generator.model import (
     fields_of,
     is_required,
 )
-from generator import problems as P
 from generator.problems import Code, Problem
 from generator.yamlread import Mapping, Node, Scalar, Sequence, describe, looks_like_fullwidth_key, read_yaml
 
@@ -186,7 +186,8 @@ def fits(pattern: str, text: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError:
         return False
-    return bool(parts.hostname) and all(parts.hostname.split("."))
+    host = parts.hostname
+    return bool(host and all(host.split(".")))
 
 
 _WANT = {date: "日期 YYYY-MM-DD", int: "整数", bool: "true 或 false"}

@@ -322,6 +322,11 @@ class Catalogue:
     def active_items(self) -> list[Item]:
         return [i for i in self.items if not i.cancelled]
 
+    def permalink(self, code: str) -> str | None:
+        """The permanent absolute URL of item ``code``; None when site_url is not configured."""
+        base = self.identity.site_url
+        return f"{base.rstrip('/')}/items/{code}/" if base else None
+
     def actor_label(self, actor: str) -> str:
         if actor in ACTORS:
             return ACTORS[actor]
@@ -342,15 +347,24 @@ class Catalogue:
 # --- describing the model: used by the loader, the schema and the writers ---
 
 
-@cache
 def field_hints(cls: type) -> dict[str, Any]:
     """Each field's resolved type (the module uses postponed annotations)."""
+    return _field_hints(cls)
+
+
+def fields_of(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields an editor writes (not the loader's bookkeeping)."""
+    return _fields_of(cls)
+
+
+# (cached behind plain functions: mypy does not see a dataclass type as Hashable)
+@cache
+def _field_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, globals())
 
 
 @cache
-def fields_of(cls: type) -> list[dataclasses.Field[Any]]:
-    """The fields an editor writes (not the loader's bookkeeping)."""
+def _fields_of(cls: type) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 

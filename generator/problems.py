@@ -139,7 +139,8 @@ UNSUPPORTED_FORMAT = _code("unsupported-format", "format 不是 1", "不支持�
 DUPLICATE_ID = _code("duplicate-id", "部门、乡镇或分类的 id 重复", "{what} id“{value}”重复（第 {first} 行已有）。")
 UNKNOWN_CATEGORY = _code("unknown-category", "分类不存在", "分类“{category}”在 categories.yml 中不存在。")
 UNKNOWN_DEPARTMENT = _code("unknown-department", "部门不存在", "部门“{department}”在 departments.yml 中不存在。")
-OFFICE_NOT_TOWNSHIP = _code("office-not-township", "事项 `township.office` 写的是县级部门", "“{name}”是县级部门：township.office 只能写乡镇内设机构（level: township），县级部门写在 departments 中。")
+OFFICE_NOT_TOWNSHIP = _code("office-not-township", "事项 `township.office` 写的是县级部门",
+                            "“{name}”是县级部门：township.office 只能写乡镇内设机构（level: township），县级部门写在 departments 中。")
 DUPLICATE_DEPARTMENT = _code("duplicate-department", "同一部门在一个事项里写了两次", "部门“{department}”在本事项中出现了 {count} 次，请合并。")
 UNKNOWN_TOWNSHIP = _code("unknown-township", "乡镇不存在", "乡镇“{township}”在 townships.yml 中不存在。")
 EMPTY_TOWNSHIPS = _code("empty-townships", "适用乡镇列表为空", "适用乡镇列表是空的；适用全部乡镇请写 all。")

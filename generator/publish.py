@@ -78,7 +78,7 @@ def remove_leftovers(out: Path) -> list[str]:
     Returns what was done, in words.
     """
     pattern = re.compile(r"\.\.?" + re.escape(out.name) + r"\.(publish|old)-(\d+)(\..*)?")
-    done = []
+    done: list[str] = []
     if not out.parent.is_dir():
         return done
     for folder in sorted(out.parent.iterdir()):
@@ -163,7 +163,7 @@ def publish(catalogue: Path, out: Path, say: Callable[[str], None], tell: Callab
             build_site(Path(catalogue), staging, say, BuildOptions(cache=cache))
         except QingdanError as exc:
             raise exc.also(unchanged) from exc.__cause__
-        except Exception as exc:  # noqa: BLE001 - any failure must end here, before the swap
+        except Exception as exc:
             raise QingdanError(f"生成时出现内部错误（{type(exc).__name__}: {exc}）。", unchanged) from None
         cat, _ = check(Path(catalogue))
         if cat is None:  # cannot happen after a successful build; keeps the type checker honest

@@ -67,7 +67,7 @@ def type_schema(hint: Any, defs: dict[str, Any], dialect: Dialect, pattern: str 
         return {"type": "array", "items": type_schema(args[0], defs, dialect, pattern)}
     if origin is dict:
         return {"type": "object", "propertyNames": {"pattern": ARTICLE}, "additionalProperties": type_schema(args[1], defs, dialect)}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         name = hint.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion

@@ -27,8 +27,8 @@ from types import FrameType
 from generator.build import ASSETS, BuildOptions, build_site
 from generator.errors import QingdanError
 from generator.mkdocs_site.config import project_dir
-from generator.publish import process_alive
 from generator.pages.base import TEMPLATES
+from generator.publish import process_alive
 
 
 def snapshot(folders: list[Path]) -> dict[str, float]:
@@ -57,7 +57,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def list_directory(self, path: str | os.PathLike[str]) -> None:  # never an English folder listing
         self.send_error(404)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

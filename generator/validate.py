@@ -7,8 +7,8 @@ file and line so an editor can work down the list.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
 
 from generator import problems as P
 from generator.load import load
@@ -62,9 +62,11 @@ def workflow_problems(steps: list[Step], known_actors: set[str], prefix: str) ->
                 yield _p(step, f"{key}.next", P.UNKNOWN_STEP, field="next", target=target)
         for j, branch in enumerate(step.branches or []):
             if branch.next == step.id:
-                yield _p(branch, f"{key}.branches[{j}].next", P.STEP_LOOPS_TO_ITSELF, field="next", variant="branch", when=branch.when, id=step.id)
+                yield _p(branch, f"{key}.branches[{j}].next", P.STEP_LOOPS_TO_ITSELF, field="next", variant="branch",
+                         when=branch.when, id=step.id)
             elif branch.next not in ids:
-                yield _p(branch, f"{key}.branches[{j}].next", P.UNKNOWN_STEP, field="next", variant="branch", when=branch.when, target=branch.next)
+                yield _p(branch, f"{key}.branches[{j}].next", P.UNKNOWN_STEP, field="next", variant="branch",
+                         when=branch.when, target=branch.next)
     successors = flow_successors(steps)
     seen, todo = {steps[0].id}, [steps[0].id]
     while todo:
@@ -110,9 +112,9 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
         if not duty.duties and duty.role == "lead" and kind != "returned":
             yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="牵头部门")
     roles = Counter(d.department for d in item.departments)
-    for dept, n in roles.items():
+    for dept_id, n in roles.items():
         if n > 1:
-            yield _p(item, "departments", P.DUPLICATE_DEPARTMENT, department=dept, count=n)
+            yield _p(item, "departments", P.DUPLICATE_DEPARTMENT, department=dept_id, count=n)
     if item.townships != "all":
         for i, tid in enumerate(item.townships):
             if tid not in cat.township:
@@ -142,10 +144,10 @@ def _history_problems(item: Item) -> Iterable[Problem]:
         if entry.date < before.date:
             yield _p(entry, f"history[{i}].date", P.HISTORY_ORDER, field="date", date=entry.date, before=before.date)
     for i, entry in enumerate(item.history):
-        before = item.history[i - 1].action if i else None
-        if before == "cancelled" and entry.action != "reinstated":
+        previous = item.history[i - 1].action if i else None
+        if previous == "cancelled" and entry.action != "reinstated":
             yield _p(entry, f"history[{i}].action", P.CHANGE_AFTER_CANCELLED, field="action", action=entry.action)
-        if entry.action == "reinstated" and before != "cancelled":
+        if entry.action == "reinstated" and previous != "cancelled":
             yield _p(entry, f"history[{i}].action", P.REINSTATED_NOT_CANCELLED, field="action")
     if item.history[0].action != "added":
         yield _p(item.history[0], "history[0].action", P.FIRST_NOT_ADDED, field="action")

@@ -9,6 +9,7 @@ stays ``"2025.10"`` and ``articles: [34]`` stays ``"34"``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 from generator import problems as P
 from generator.problems import Code, Problem
 
-_resolver = yaml.resolver.Resolver()
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve  # (untyped in PyYAML's stubs)
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings read; a catalogue needs about 6."""
 
@@ -39,14 +40,14 @@ class Scalar:
 @dataclass
 class Mapping:
     line: int
-    items: dict[str, "Node"] = field(default_factory=dict)
+    items: dict[str, Node] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class Sequence:
     line: int
-    items: list["Node"] = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
 
 
 Node = Scalar | Mapping | Sequence
@@ -66,7 +67,7 @@ def _scalar_tag(event: yaml.ScalarEvent) -> str:
         return "str"
     if event.value and event.value[0] > "~":  # starts with CJK etc.: no YAML type begins so
         return "str"
-    tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+    tag = _resolve(yaml.ScalarNode, event.value, (True, False))
     return tag.rsplit(":", 1)[-1]
 
 
@@ -94,6 +95,7 @@ class _Builder:
 
     def _node(self, events: list[yaml.Event], pos: int, key: str, depth: int) -> tuple[Node, int]:
         ev = events[pos]
+        assert ev.start_mark is not None  # the parser marks every event
         line = ev.start_mark.line + 1
         if depth > MAX_DEPTH and isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             self.problem(line, key, P.YAML_TOO_DEEP, depth=MAX_DEPTH)
@@ -101,8 +103,9 @@ class _Builder:
         if isinstance(ev, yaml.AliasEvent):
             self.problem(line, key, P.YAML_ALIAS, anchor=ev.anchor)
             return Scalar("", "null", line), pos + 1
-        if getattr(ev, "anchor", None):
-            self.problem(line, key, P.YAML_ANCHOR, anchor=ev.anchor)
+        anchor = getattr(ev, "anchor", None)
+        if anchor:
+            self.problem(line, key, P.YAML_ANCHOR, anchor=anchor)
         tag = getattr(ev, "tag", None)
         if tag is not None and tag != "!":
             self.problem(line, key, P.YAML_TAG, tag=tag)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +95,3 @@ def append_records(path: Path, records: list[dict[str, Any]]) -> None:
     elif not text.endswith("\n"):
         text += "\n"
     path.write_text(text + dump(records), encoding="utf-8", newline="\n")
-
-
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None

@@ -30,7 +30,7 @@ class Repo:
         self.commit("v1")
 
     @classmethod
-    def clone_of(cls, origin: "Repo", root: Path) -> "Repo":
+    def clone_of(cls, origin: Repo, root: Path) -> Repo:
         """A clone of ``origin`` at ``root`` (its ``origin/main`` is the origin's main)."""
         subprocess.run(["git", *ENV_FREE, "clone", "-q", str(origin.root), str(root)], check=True, capture_output=True)
         repo = cls.__new__(cls)

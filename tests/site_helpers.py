@@ -88,7 +88,8 @@ def hostile_catalogue(source: Path, target: Path) -> Path:
             data["sample"] = True
             data["general_workflow"] = [
                 {"id": "call", "actor": "township", "action": "呼叫", "time_limit": "1小时"},
-                {"id": "answer", "actor": "forestry", "action": "响应", "branches": [{"when": "需要", "next": "done"}, {"when": "否", "next": "done"}]},
+                {"id": "answer", "actor": "forestry", "action": "响应",
+                 "branches": [{"when": "需要", "next": "done"}, {"when": "否", "next": "done"}]},
                 {"id": "done", "actor": "county", "action": "办结", "next": []},
             ]
         if path.parent.name == "laws":

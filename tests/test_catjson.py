@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import jsonschema
 from openpyxl import load_workbook
@@ -19,10 +20,11 @@ MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
 HOSTILE = "</script><script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1)) <!--"
 
 
-def _jsonld(html: str) -> dict:  # type: ignore[type-arg]
+def _jsonld(html: str) -> dict[str, Any]:
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert m, "no JSON-LD on the page"
-    return json.loads(m.group(1))
+    data: dict[str, Any] = json.loads(m.group(1))
+    return data
 
 
 def test_downloads_page_lists_files_with_sizes_and_version(build_site_of: Callable[[Path], Path]) -> None:

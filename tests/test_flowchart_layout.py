@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.flowchart.layout import LANE_W, Box, Layout, layout
+from generator.flowchart.geom import LANE_W, Box, Layout
+from generator.flowchart.layout import layout
 from generator.flowchart.svg import nodes_of
 from generator.flowchart.text import text_width, wrap
 from generator.model import Branch, Catalogue, Step
@@ -132,11 +133,11 @@ def assert_sound(lay: Layout) -> None:
         assert len(pts) >= 2
         assert on_border(pts[0], src), f"{edge.source}->{edge.target} does not start on its source's border: {pts[0]}"
         assert on_border(pts[-1], dst), f"{edge.source}->{edge.target} does not end on its target's border: {pts[-1]}"
-        for a, b in itertools.pairwise(pts):
-            assert a[0] == b[0] or a[1] == b[1], f"{edge.source}->{edge.target} has a slanted segment {a}-{b}"
-            assert 0 <= min(a[0], b[0]) and max(a[0], b[0]) <= lay.width and 0 <= min(a[1], b[1]) and max(a[1], b[1]) <= lay.height
+        for p, q in itertools.pairwise(pts):
+            assert p[0] == q[0] or p[1] == q[1], f"{edge.source}->{edge.target} has a slanted segment {p}-{q}"
+            assert 0 <= min(p[0], q[0]) and max(p[0], q[0]) <= lay.width and 0 <= min(p[1], q[1]) and max(p[1], q[1]) <= lay.height
             for box in lay.boxes:
-                assert not enters(a, b, box), f"{edge.source}->{edge.target} runs through box {box.id} ({a}-{b})"
+                assert not enters(p, q, box), f"{edge.source}->{edge.target} runs through box {box.id} ({p}-{q})"
         assert (edge.kind == "loop") == (dst.index <= src.index)
         if edge.kind == "handover":
             assert src.lane != dst.lane, f"{edge.source}->{edge.target} hands over within one lane"
@@ -154,8 +155,8 @@ def collinear_overlaps(lay: Layout) -> list[str]:
         for f in lay.edges[i + 1 :]:
             if e.target == f.target or (e.source == f.source and e.port == f.port):
                 continue
-            for a, b in zip(e.points, e.points[1:]):
-                for c, d in zip(f.points, f.points[1:]):
+            for a, b in itertools.pairwise(e.points):
+                for c, d in itertools.pairwise(f.points):
                     if a[0] == b[0] == c[0] == d[0]:
                         lo, hi = max(min(a[1], b[1]), min(c[1], d[1])), min(max(a[1], b[1]), max(c[1], d[1]))
                     elif a[1] == b[1] == c[1] == d[1]:
@@ -194,7 +195,7 @@ def along_dividers(lay: Layout) -> list[str]:
     return [
         f"{e.source}->{e.target} at x={a[0]}"
         for e in lay.edges
-        for a, b in zip(e.points, e.points[1:])
+        for a, b in itertools.pairwise(e.points)
         if a[0] == b[0] and any(abs(a[0] - x) < 2 for x in dividers)
     ]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -76,7 +76,8 @@ def test_every_township_has_a_handbook_with_exactly_its_items(sample: Path) -> N
         assert f"{township.name}<br>属地管理事项工作手册" in html
         assert cat.identity.version in html and "施行日期" in html
         # the township page links to its handbook
-        assert f'href="../../townships/{township.id}/handbook/"' in (sample / "townships" / township.id / "index.html").read_text(encoding="utf-8")
+        text = (sample / "townships" / township.id / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../townships/{township.id}/handbook/"' in text
 
 
 def test_handbook_quotes_duties_basis_and_steps(build_site_of: Callable[[Path], Path]) -> None:

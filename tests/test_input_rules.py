@@ -36,7 +36,8 @@ def test_files_that_are_not_dot_yml_are_named_not_skipped(minimal_copy: Path) ->
         _item_copy(minimal_copy, name)
     (minimal_copy / "items/c/.DS_Store").write_bytes(b"\0")  # hidden files are not catalogue files
     problems = [p for p in check(minimal_copy)[1] if p.code == "wrong-extension"]
-    assert sorted(p.file for p in problems if p.severity == "error") == ["items/c/X-1.YML", "items/c/X-2.yml.txt", "items/c/X-3.yaml", "items/c/notes.txt"]
+    expected = ["items/c/X-1.YML", "items/c/X-2.yml.txt", "items/c/X-3.yaml", "items/c/notes.txt"]
+    assert sorted(p.file for p in problems if p.severity == "error") == expected
     words = {p.file: p.message for p in problems}
     assert "X-1.yml" in words["items/c/X-1.YML"] and "X-2.yml" in words["items/c/X-2.yml.txt"]
     result = _cli("check", str(minimal_copy))
@@ -107,14 +108,16 @@ REVIVE = "\n  - date: 2025-06-01\n    action: {}\n    approval: 测编办〔2025
 
 
 def test_adjusted_after_cancelled_is_an_error(minimal_copy: Path) -> None:
-    (minimal_copy / T003).write_text((minimal_copy / T003).read_text(encoding="utf-8") + REVIVE.format("adjusted").lstrip("\n"), encoding="utf-8")
+    path = minimal_copy / T003
+    path.write_text(path.read_text(encoding="utf-8") + REVIVE.format("adjusted").lstrip("\n"), encoding="utf-8")
     problems = [p for p in errors(check(minimal_copy)[1]) if p.code == "change-after-cancelled"]
     assert [(p.file, p.line, p.key) for p in problems] == [(T003, 22, "history[2].action")]
     assert "reinstated" in problems[0].message
 
 
 def test_reinstated_after_cancelled_revives_the_item(minimal_copy: Path) -> None:
-    (minimal_copy / T003).write_text((minimal_copy / T003).read_text(encoding="utf-8") + REVIVE.format("reinstated").lstrip("\n"), encoding="utf-8")
+    path = minimal_copy / T003
+    path.write_text(path.read_text(encoding="utf-8") + REVIVE.format("reinstated").lstrip("\n"), encoding="utf-8")
     cat, problems = check(minimal_copy)
     assert errors(problems) == [] and cat is not None
     assert cat.item["T-003"].cancelled is None and cat.item["T-003"] in cat.active_items

@@ -28,13 +28,15 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert on is not None, "the workflow has no trigger"
     return on if isinstance(on, dict) else {name: None for name in ([on] if isinstance(on, str) else on)}
 
 
 def steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
-    return workflow["jobs"][job]["steps"]
+    found: list[dict[str, Any]] = workflow["jobs"][job]["steps"]
+    return found
 
 
 def scripts(workflow: dict[str, Any], job: str) -> str:

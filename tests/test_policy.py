@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from generator.model import Item, fields_of
 from generator.review.policy import FIELDS
@@ -10,7 +13,8 @@ from generator.review.policy import FIELDS
 from .gitrepo import T1, T2, T3, Repo, run
 
 
-def check(repo: Repo, monkeypatch, capsys, against: str = "HEAD:catalogue") -> tuple[int, list[dict]]:  # type: ignore[no-untyped-def]
+def check(repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          against: str = "HEAD:catalogue") -> tuple[int, list[dict[str, Any]]]:
     code, out, _ = run(monkeypatch, capsys, repo.root, "check", "catalogue", "--against", against, "--format", "json")
     return code, json.loads(out)
 
@@ -20,7 +24,7 @@ def line_of(repo: Repo, rel: str, key: str) -> int:
     return next(n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
 
 
-def only(problems: list[dict], code: str) -> dict:
+def only(problems: list[dict[str, Any]], code: str) -> dict[str, Any]:
     found = [p for p in problems if p["code"] == code]
     assert len(found) == 1, problems
     return found[0]

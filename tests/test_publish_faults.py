@@ -48,7 +48,7 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool]) -> bool
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

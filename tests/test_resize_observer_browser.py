@@ -6,8 +6,9 @@ ships its own (generator/assets/resize-observer.js), loaded before the bundle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -36,7 +37,8 @@ def results(page: Any, base: str, **params: str) -> list[str]:
     """Open /search/?…, wait for the results, return the codes shown, best first."""
     page.goto(base + "search/?" + urlencode(params))
     page.wait_for_function("document.querySelector('[data-qd-search-page]').dataset.qdDone !== undefined")
-    return page.locator("[data-qd-results] .qd-hit__code").all_inner_texts()
+    codes: list[str] = page.locator("[data-qd-results] .qd-hit__code").all_inner_texts()
+    return codes
 
 
 def matching(cat: Catalogue, query: str) -> list[Item]:
@@ -120,7 +122,7 @@ def test_filters(page: Any, base: str, sample: Catalogue) -> None:
     assert kinds and set(kinds) == {sample.labels.support}
     # Township: an item that applies to some townships only.
     item = next(i for i in sample.items if i.townships != "all")
-    inside = item.townships[0]  # type: ignore[index]
+    inside = item.townships[0]
     outside = next(t.id for t in sample.townships if not item.applies_to(t.id))
     assert item.code in results(page, base, q=item.name, township=inside)[:3]
     assert item.code not in results(page, base, q=item.name, township=outside)
@@ -222,7 +224,12 @@ def test_catalogue_text_is_shown_as_text(page: Any, minimal_copy: Path, build_si
                     encoding="utf-8")
     base = serve(build_site_of(minimal_copy))
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     assert results(page, base, q="T-001") == ["T-001"]
     assert page.locator("[data-qd-results] .qd-hit__name").first.inner_text() == "森林防火巡查" + evil
     assert results(page, base, q="script")[0] == "T-001"  # found, and still only text

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.citations import cn_number, parse_basis
 from generator.cli import main
@@ -20,10 +21,16 @@ HEADERS = ["序 号", "事项\n类别", "事项名称", "责任类型", "县级�
            "法律法规依据（文件名称及条款）", "追责情形", "备注", "填表人"]
 
 
+def first_sheet(wb: Workbook) -> Worksheet:
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
 def messy_workbook(path: Path) -> None:
     """What counties actually send: title rows, merged cells, sections, blank rows, full-width text."""
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "清单"
     ws.append(["测试县乡镇属地管理事项主体责任和配合责任清单"])
     ws.merge_cells("A1:L1")
@@ -124,7 +131,8 @@ def test_messy_sheet_import_then_import_law(tmp_path: Path, target: Path, capsys
     assert items["CS-002"]["basis"][0]["articles"] == ["15.2"]
     build = items["CS-003"]
     assert build["category"] == cats["城乡建设"]
-    assert {d["department"]: d["duties"] for d in build["departments"]} == {depts["县住房和城乡建设局"]: ["指导农房建设管理。"], depts["县自然资源局"]: ["查处违法占地建房。"]}
+    assert {d["department"]: d["duties"] for d in build["departments"]} == {
+        depts["县住房和城乡建设局"]: ["指导农房建设管理。"], depts["县自然资源局"]: ["查处违法占地建房。"]}
     gas = items["CS-006"]  # two rows merged into one item
     assert [d["department"] for d in gas["departments"]] == [depts["县住房和城乡建设局"], depts["县市场监督管理局"], depts["县消防救援大队"]]
     assert [b["law"] for b in gas["basis"]] == [law["城镇燃气管理条例"], law["消防法"]]
@@ -156,7 +164,7 @@ def test_reimport_keeps_ids_and_history(tmp_path: Path, target: Path, capsys: py
 
 def test_mapping_file_for_other_headers(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.append(["履职清单"])
     ws.append(["No.", "工作事项", "职责属性", "主要工作内容", "办理依据"])
     ws.append([1, "秸秆禁烧巡查", "属地管理", "组织禁烧巡查。", "《中华人民共和国大气污染防治法》第七十七条"])
@@ -183,7 +191,7 @@ def test_usage_errors_are_sentences(tmp_path: Path, target: Path, capsys: pytest
     [line] = capsys.readouterr().err.splitlines()
     assert str(bad) in line and "不是 .xlsx 文件" in line
     wb = Workbook()
-    wb.active.append(["随便", "什么"])
+    first_sheet(wb).append(["随便", "什么"])
     wb.save(tmp_path / "nohead.xlsx")
     assert main(["import", str(tmp_path / "nohead.xlsx"), "--into", str(target)]) == 1
     assert "没有找到表头行" in capsys.readouterr().err
@@ -195,7 +203,7 @@ def test_usage_errors_are_sentences(tmp_path: Path, target: Path, capsys: pytest
 def test_two_row_header(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """县级部门 over 主管部门 | 职责: a grouped header read as 县级主管部门 and 县级部门职责."""
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.append(["某某镇属地管理事项清单"])
     ws.merge_cells("A1:G1")
     ws.append(["序号", "事项类别", "事项名称", "责任类型", "县级部门", None, "乡镇职责"])
@@ -240,7 +248,8 @@ def test_ids_without_pinyin_are_stable_hashes(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_new_records_are_appended_and_comments_kept(tmp_path: Path, target: Path) -> None:
-    (target / "departments.yml").write_text("# 部门清单，按机构改革后名称\n- id: lyj\n  name: 测试县林业局  # 2019年更名\n  short: 县林业局\n  level: county\n", encoding="utf-8")
+    (target / "departments.yml").write_text(
+        "# 部门清单，按机构改革后名称\n- id: lyj\n  name: 测试县林业局  # 2019年更名\n  short: 县林业局\n  level: county\n", encoding="utf-8")
     (target / "townships.yml").write_text("[]\n", encoding="utf-8")
     (target / "categories.yml").write_text("[{id: pajs, name: 平安建设}]\n", encoding="utf-8")
     book = tmp_path / "清单.xlsx"

@@ -60,7 +60,7 @@ def assert_same(a_dir: Path, b_dir: Path) -> None:
     for name in ("departments", "townships", "categories", "laws", "items"):
         left, right = getattr(a, name), getattr(b, name)
         assert len(left) == len(right), name
-        for x, y in zip(left, right):
+        for x, y in zip(left, right, strict=True):
             assert x == y, f"{name}: {x} != {y}"
     assert a == b
     from generator.review.diff import compare  # what `qingdan diff` reports: nothing
@@ -91,7 +91,7 @@ def test_xlsx_is_deterministic_and_readable(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     assert [c.value for c in ws[1]] == [h for _, h, _ in ITEM_COLUMNS]
     assert ws.column_dimensions["D"].width >= 20
-    row = {h: c.value for h, c in zip([h for _, h, _ in ITEM_COLUMNS], ws[2])}
+    row = {h: c.value for h, c in zip([h for _, h, _ in ITEM_COLUMNS], ws[2], strict=False)}
     assert row["事项编码"] == "T-001" and row["责任类型"] == "主体责任" and row["法律法规依据"] == "《森林防火条例》第20条"
     assert wb.properties.modified.date().isoformat() == "2025-03-01"
 
@@ -101,7 +101,8 @@ def test_hostile_text_stays_text(hostile: Path, tmp_path: Path) -> None:
     assert main(["export", "--catalogue", str(hostile), "--format", "xlsx", "--out", str(out)]) == 0
     ws = load_workbook(out)["事项"]
     duties = ws.cell(row=2, column=[h for _, h, _ in ITEM_COLUMNS].index("乡镇职责") + 1)
-    assert duties.data_type == "s" and "=HYPERLINK" in duties.value and "<script>" in duties.value
+    assert duties.data_type == "s" and isinstance(duties.value, str)
+    assert "=HYPERLINK" in duties.value and "<script>" in duties.value
 
 
 def test_csv_opens_back_with_the_csv_module(generated: Path, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -184,8 +184,8 @@ def test_hostile_text_is_shown_as_text(tmp_path: Path) -> None:
     assert seen > 50
     item = parse(site / "items" / "T-001" / "index.html")
     assert " ".join(HOSTILE.split()) in item.visible  # summary, duties, notes: shown verbatim
-    for page in ("workflow", "laws/forest-fire-regulation", "", "items", "changes", "categories/emergency"):
-        assert " ".join(HOSTILE.split()) in parse(site / page / "index.html").visible, page
+    for folder in ("workflow", "laws/forest-fire-regulation", "", "items", "changes", "categories/emergency"):
+        assert " ".join(HOSTILE.split()) in parse(site / folder / "index.html").visible, folder
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -88,7 +89,8 @@ def test_no_serious_accessibility_violations(page: Any, base: str, sample_site: 
     if not AXE.exists():
         pytest.skip("run: npm ci --prefix tests/js")
     if path == "ITEM":
-        path = "items/" + sorted(p.name for p in (sample_site / "items").iterdir() if (p / "index.html").exists() and p.name != "index.html")[0] + "/"
+        codes = sorted(p.name for p in (sample_site / "items").iterdir() if (p / "index.html").exists() and p.name != "index.html")
+        path = "items/" + codes[0] + "/"
         path = _item_with_workflow(sample_site) or path
     if path == "LAW":
         path = "laws/" + sorted(p.name for p in (sample_site / "laws").iterdir() if p.is_dir())[0] + "/"

@@ -21,7 +21,7 @@ def base(sample_site: Path, serve: Callable[..., str]) -> str:
 
 def _sample_item(pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
     for path in sorted((SAMPLE / "items").rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         if pred(data):
             return data
     raise AssertionError("the sample has no such item")

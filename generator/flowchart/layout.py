@@ -158,7 +158,7 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
     bottom_label: list[list[str]] = []
     for i, node in enumerate(nodes):
         lines: list[str] = []
-        for (target, when), port in zip(node.targets, ports[i]):
+        for (_, when), port in zip(node.targets, ports[i], strict=False):
             if port == "bottom" and when:
                 lines = max(lines, wrap(when, BOTTOM_LABEL_W, SMALL), key=len)
         bottom_label.append(lines)
@@ -173,7 +173,7 @@ def layout(nodes: list[Node], lane_label: dict[str, str]) -> Layout:
     loops: list[tuple[int, int, Edge]] = []
     for i, node in enumerate(nodes):
         src = boxes[i]
-        for (target, when), port in zip(node.targets, ports[i]):
+        for (target, when), port in zip(node.targets, ports[i], strict=False):
             dst = boxes[rows[target]]
             org_changes = nodes[dst.index].org != node.org
             kind: EdgeKind = "loop" if dst.index <= src.index else ("handover" if org_changes else "flow")

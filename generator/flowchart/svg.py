@@ -164,10 +164,11 @@ def _lane_rects(lay: Layout, y: float, h: float) -> str:
 def _header(lay: Layout) -> str:
     h = lay.header_height
     out = [
-        f'<svg class="qd-flow__lanes" aria-hidden="true" width="{_n(lay.width)}" height="{_n(h)}" viewBox="0 0 {_n(lay.width)} {_n(h)}" font-family="{FONTS}">',
+        f'<svg class="qd-flow__lanes" aria-hidden="true" width="{_n(lay.width)}" height="{_n(h)}" '
+        f'viewBox="0 0 {_n(lay.width)} {_n(h)}" font-family="{FONTS}">',
         f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(h)}" fill="#ffffff"/>',
     ]
-    for i, lane in enumerate(lay.lanes):
+    for lane in lay.lanes:
         out.append(f'<rect x="{_n(lane.x)}" y="0" width="{LANE_W}" height="{_n(h)}" fill="#e3e9f0" stroke="#9aa5b1" stroke-width="1"/>')
         top = (h - len(lane.lines) * 19) / 2 + 15
         for k, line in enumerate(lane.lines):
@@ -177,7 +178,8 @@ def _header(lay: Layout) -> str:
         x, w = column
         out.append(f'<rect x="{_n(x)}" y="0" width="{_n(w)}" height="{_n(h)}" fill="#e3e9f0" stroke="#9aa5b1" stroke-width="1"/>')
         out.append(_text(Text(x + w / 2, (h - 19) / 2 + 15, "返回", 14, bold=True)))
-    out.append(f'<line x1="0" y1="{_n(h - 1)}" x2="{_n(lay.width if column else lay.lanes[-1].x + LANE_W)}" y2="{_n(h - 1)}" stroke="{INK}" stroke-width="2"/>')
+    right = lay.width if column else lay.lanes[-1].x + LANE_W
+    out.append(f'<line x1="0" y1="{_n(h - 1)}" x2="{_n(right)}" y2="{_n(h - 1)}" stroke="{INK}" stroke-width="2"/>')
     out.append("</svg>")
     return "".join(out)
 
@@ -185,7 +187,8 @@ def _header(lay: Layout) -> str:
 def _chart(lay: Layout, uid: str, title: str, desc: str) -> str:
     w, h = _n(lay.width), _n(lay.height)
     out = [
-        f'<svg class="qd-flow__chart" role="img" aria-labelledby="{uid}-t" aria-describedby="{uid}-d" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONTS}">',
+        f'<svg class="qd-flow__chart" role="img" aria-labelledby="{uid}-t" aria-describedby="{uid}-d" '
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONTS}">',
         f'<title id="{uid}-t">{esc(chart_name(title))}</title>',
         f'<desc id="{uid}-d">{esc(desc)}</desc>',
         _lane_rects(lay, 0, lay.height),
@@ -224,11 +227,13 @@ def _box(box: Box) -> str:
     else:
         width = "2.4" if box.shape == "terminal" else "1.4"
         out.append(
-            f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="{_n(box.rx)}" fill="#ffffff" stroke="{INK}" stroke-width="{width}"/>'
+            f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}" rx="{_n(box.rx)}" '
+            f'fill="#ffffff" stroke="{INK}" stroke-width="{width}"/>'
         )
     if box.badge:
         bx, by, bw, bh = box.badge
-        out.append(f'<rect x="{_n(bx)}" y="{_n(by)}" width="{_n(bw)}" height="{_n(bh)}" rx="4" fill="#ffffff" stroke="#9a3412" stroke-width="1"/>')
+        out.append(f'<rect x="{_n(bx)}" y="{_n(by)}" width="{_n(bw)}" height="{_n(bh)}" rx="4" '
+                   'fill="#ffffff" stroke="#9a3412" stroke-width="1"/>')
     for t in box.texts:
         if t.role == "tag":
             tw = 38
@@ -249,7 +254,8 @@ def _legend() -> str:
         out.append(
             f'<span><svg aria-hidden="true" width="36" height="12" viewBox="0 0 36 12">'
             f'<line x1="1" y1="6" x2="{_n(34 - head[0])}" y2="6" fill="none" {EDGE_STYLE[kind]}/>'
-            f'<polygon points="35,6 {_n(35 - head[0])},{_n(6 - head[1])} {_n(35 - head[0])},{_n(6 + head[1])}" fill="{head[2]}"/></svg>{text}</span>'
+            f'<polygon points="35,6 {_n(35 - head[0])},{_n(6 - head[1])} {_n(35 - head[0])},{_n(6 + head[1])}" '
+            f'fill="{head[2]}"/></svg>{text}</span>'
         )
     out.append(
         '<span><svg aria-hidden="true" width="30" height="14" viewBox="0 0 30 14">'

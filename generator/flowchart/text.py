@@ -35,7 +35,8 @@ def _tokens(text: str) -> list[str]:
     pieces: list[str] = []
     for ch in text:
         word = char_em(ch) == HALF and not ch.isspace() and ch not in NO_START and ch not in NO_END
-        if word and pieces and pieces[-1] and char_em(pieces[-1][-1]) == HALF and not pieces[-1][-1].isspace() and pieces[-1][-1] not in NO_START:
+        last = pieces[-1][-1] if pieces and pieces[-1] else ""
+        if word and last and char_em(last) == HALF and not last.isspace() and last not in NO_START:
             pieces[-1] += ch
         else:
             pieces.append(ch)

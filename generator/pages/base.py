@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -127,10 +128,6 @@ def write_page(
 def render(env: jinja2.Environment, template: str, rel: str, **context: Any) -> str:
     """Render a page template with ``root`` set for relative links (works under any sub-path)."""
     return env.get_template(template).render(root=root_of(rel), **context)
-
-
-def item_url(root: str, code: str) -> str:
-    return f"{root}items/{code}/"
 
 
 def published_of(item: Item) -> date | None:

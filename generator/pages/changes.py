@@ -97,11 +97,10 @@ def original_code(item: Item) -> str:
 def entry_id(cat: Catalogue, e: Entry) -> str:
     """``tag:`` URI from the site's host, or a name-based UUID when there is no site_url."""
     tail = f"items/{original_code(e.item)}/{e.change.action}" + (f"-{e.seq}" if e.seq > 1 else "")
-    base = _base(cat)
-    host = urlsplit(base).hostname if base else None
-    if host:
-        path = urlsplit(base).path.lstrip("/")
-        return f"tag:{host},{e.change.date.isoformat()}:{path}{tail}"
+    parts = urlsplit(_base(cat) or "")
+    if parts.hostname:
+        path = parts.path.lstrip("/")
+        return f"tag:{parts.hostname},{e.change.date.isoformat()}:{path}{tail}"
     name = f"qingdan:{cat.identity.jurisdiction}:{e.change.date.isoformat()}:{tail}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
@@ -150,12 +149,13 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
         _sub(entry, "title", entry_title(e))
         _sub(entry, "updated", _stamp(e.change.date))
         _sub(entry, "published", _stamp(e.change.date))
-        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}items/{e.item.code}/")
+        _sub(entry, "link", rel="alternate", type="text/html", href=cat.permalink(e.item.code) or f"items/{e.item.code}/")
         _sub(entry, "category", term=e.change.action, label=ACTION_LABELS.get(e.change.action, e.change.action))
         summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
         _sub(entry, "summary", summary, type="text")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
 
 
 # ---------------------------------------------------------------- page writer

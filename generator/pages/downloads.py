@@ -48,9 +48,9 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
         ("item.schema.json", "JSON Schema", item_schema_text.encode("utf-8"), "单个事项 JSON 的数据结构说明"),
     ]
     out = []
-    for name, fmt, data, note in files:
-        (folder / name).write_bytes(data)
-        out.append({"name": name, "format": fmt, "size": human_size(len(data)), "note": note})
+    for name, fmt, content, note in files:
+        (folder / name).write_bytes(content)
+        out.append({"name": name, "format": fmt, "size": human_size(len(content)), "note": note})
     return out
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from generator.model import KINDS, Catalogue, Category, Item, Township
 from generator.pages.base import last_date, render, write_page
-from generator.pages.items import citations, department_rows, permalink
+from generator.pages.items import citations, department_rows
 
 REL = "townships/{id}/handbook/index.md"
 FULL_TEXT_MAX = 1000
@@ -55,7 +55,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
             if item.code not in blocks:  # every handbook sits at the same depth: one rendering serves all
                 blocks[item.code] = Markup(template.render(
                     root="../../../", item=item, departments=department_rows(cat, item),
-                    citations=citations(cat, item), permalink=permalink(cat, item.code),
+                    citations=citations(cat, item), permalink=cat.permalink(item.code),
                     office=cat.office_of(item)))
         counts = [(k, sum(1 for i in items if i.responsibility == k)) for k in KINDS]
         body = render(env, "handbook.html", rel, township=township, items=items, toc=toc(cat, items),

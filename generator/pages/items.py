@@ -60,11 +60,6 @@ def department_rows(cat: Catalogue, item: Item) -> list[DeptRow]:
     return [DeptRow(cat.department[d.department], d) for d in item.lead_departments() if d.department in cat.department]
 
 
-def permalink(cat: Catalogue, code: str) -> str | None:
-    base = cat.identity.site_url
-    return f"{base.rstrip('/')}/items/{code}/" if base else None
-
-
 def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
     """Everything the item template needs; other page kinds (handbook) may reuse it."""
     return {
@@ -75,7 +70,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "office": cat.office_of(item),
         "citations": citations(cat, item),
         "actions": ACTION_LABELS,
-        "permalink": permalink(cat, item.code),
+        "permalink": cat.permalink(item.code),
         "chart": svg.draw(item.workflow, cat, item.name) if item.workflow else "",
     }
 
@@ -84,7 +79,7 @@ def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: It
     rel = f"items/{item.code}/index.md"
     body = render(env, "item.html", rel, **item_context(cat, item))
     assert item.updated is not None  # validation requires a history entry
-    meta = {"qd_kind": "item", "qd_code": item.code}
+    meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code}
     if item.cancelled:
         meta["qd_cancelled"] = True
     write_page(docs_dir, rel, title=f"{item.code} {item.name}", body=body, updated=item.updated,
@@ -94,7 +89,7 @@ def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: It
 def redirect_html(cat: Catalogue, old: str, item: Item) -> str:
     """A tiny static page at /items/<old>/ that forwards to the current code."""
     target = f"../{item.code}/"
-    canonical = permalink(cat, item.code) or target
+    canonical = cat.permalink(item.code) or target
     name = escape(item.name)
     return (
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -9,9 +9,11 @@ link, an image or HTML in the rendered comment.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
+from generator.citations import article_label
 from generator.model import ACTION_LABELS, Catalogue, Citation, Item, Law, Step
 
 ROLES = {"lead": "牵头", "support": "配合"}
@@ -171,13 +173,8 @@ def _townships(cat: Catalogue, item: Item) -> list[str]:
 
 def citation_text(cat: Catalogue, c: Citation) -> str:
     law = cat.law.get(c.law)
-    text = f"《{law.label if law else c.law}》" + "、".join(article_label(a) for a in c.articles)
+    text = f"《{law.label if law else c.law}》" + "、".join(article_label(a, arabic=True) for a in c.articles)
     return text + (f"（{c.note}）" if c.note else "")
-
-
-def article_label(ref: str) -> str:
-    number, _, para = ref.partition(".")
-    return f"第{number}条" + (f"第{para}款" if para else "")
 
 
 def _basis(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item, out: list[FieldChange]) -> None:
@@ -243,7 +240,9 @@ def item_changes(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item) -
     # Ids are compared, names shown: renaming a township or a category is not a change of its items.
     _value("名称", old.name, new.name, out)
     if old.category != new.category:
-        cat_name = lambda c, i: f"{c.category[i].name}（{i}）" if i in c.category else i  # noqa: E731
+        def cat_name(c: Catalogue, i: str) -> str:
+            return f"{c.category[i].name}（{i}）" if i in c.category else i
+
         _value("分类", cat_name(old_cat, old.category), cat_name(new_cat, new.category), out)
     if old.responsibility != new.responsibility:
         _value("责任类型", old_cat.labels.of(old.responsibility), new_cat.labels.of(new.responsibility), out)
@@ -304,9 +303,9 @@ def _laws(old: Catalogue, new: Catalogue) -> SectionDiff:
         before: Law | None = old.law.get(law.id)
         if before is None or before.articles == law.articles:
             continue
-        lines = [f"删除{article_label(a)}" for a in before.articles if a not in law.articles]
-        lines += [f"增加{article_label(a)}：{md(t)}" for a, t in law.articles.items() if a not in before.articles]
-        lines += [f"修改{article_label(a)}：{md(before.articles[a])} → {md(t)}"
+        lines = [f"删除{article_label(a, arabic=True)}" for a in before.articles if a not in law.articles]
+        lines += [f"增加{article_label(a, arabic=True)}：{md(t)}" for a, t in law.articles.items() if a not in before.articles]
+        lines += [f"修改{article_label(a, arabic=True)}：{md(before.articles[a])} → {md(t)}"
                   for a, t in law.articles.items() if a in before.articles and before.articles[a] != t]
         changed.setdefault(f"《{law.title}》（{law.id}）", []).append(FieldChange("条文", lines=lines))
     diff.changed = sorted(changed.items())

@@ -68,7 +68,7 @@ def materialise(spec: str, target: Path, cwd: Path | None = None) -> None:
         return
     out = _git(["cat-file", "--batch"], cwd, "".join(f"{oid}\n" for oid, _ in blobs).encode())
     pos = 0
-    for oid, rel in blobs:
+    for _, rel in blobs:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
         data = out[header_end + 1 : header_end + 1 + size]

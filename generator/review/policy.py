@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import problems as P
 from generator.load import load
 from generator.model import Catalogue, Item
-from generator import problems as P
 from generator.problems import Problem
 from generator.review.diff import match_items
 from generator.review.gitread import SourceError, read_catalogue
@@ -103,7 +103,8 @@ def _reuse(old: Catalogue, new: Catalogue) -> list[Problem]:
 
 def _pages(old: Catalogue, new: Catalogue) -> list[Problem]:
     kinds = (("laws", "法规", old.laws, new.law, "laws/"), ("departments", "部门", old.departments, new.department, "departments.yml"),
-             ("townships", "乡镇", old.townships, new.township, "townships.yml"), ("categories", "分类", old.categories, new.category, "categories.yml"))
+             ("townships", "乡镇", old.townships, new.township, "townships.yml"),
+             ("categories", "分类", old.categories, new.category, "categories.yml"))
     problems = []
     for path, word, records, now, file in kinds:
         for rec in records:

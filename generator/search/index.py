@@ -26,8 +26,8 @@ import hashlib
 import json
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from generator.model import Catalogue, Item
 from generator.search.text import ItemText, item_text, junctions, norm, runs, t2s_table

@@ -11,6 +11,7 @@ character that is not a letter or digit treated as a separator.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def junctions(text: str) -> list[str]:
     """
     text = norm(text)
     found = list(RUN.finditer(text))
-    return [text[a.end() - 1 : b.start() + 1] for a, b in zip(found, found[1:])
+    return [text[a.end() - 1 : b.start() + 1] for a, b in itertools.pairwise(found)
             if b.start() - a.end() == 1 and not text[a.end()].isspace()]
 
 
