@@ -113,7 +113,8 @@ def _schema(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from generator.sheets.importer import import_workbook, report_lines
 
-    report = import_workbook(Path(args.file), Path(args.into), args.code_prefix, Path(args.mapping) if args.mapping else None, args.approval,
+    mapping = Path(args.mapping) if args.mapping else None
+    report = import_workbook(Path(args.file), Path(args.into), args.code_prefix, mapping, args.approval,
                              dry_run=args.dry_run, county=args.county)
     print("\n".join(report_lines(report)))
     return report.exit_code

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalogue"
@@ -127,3 +129,10 @@ def page(chromium):  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert not outside, f"requests left the host: {outside}"
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The active sheet of a new workbook (typed: openpyxl's ``active`` may be None)."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -49,8 +50,9 @@ PART_TWO = """# 示例法典
 """
 
 
-def _law(into: Path, rid: str) -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load((into / "laws" / f"{rid}.yml").read_text(encoding="utf-8"))
+def _law(into: Path, rid: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((into / "laws" / f"{rid}.yml").read_text(encoding="utf-8"))
+    return data
 
 
 def test_parts_of_a_code_are_merged_not_overwritten(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,8 @@ from generator.load import load
 from generator.sheets.book import csv_safe, csv_unescape
 from generator.sheets.export import csv_text
 
+from .conftest import first_sheet
+
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
 HEADER = ["序号", "事项名称", "责任类型", "县级主管部门", "县级部门职责", "乡镇职责"]
@@ -66,9 +68,9 @@ def test_csv_in_every_common_encoding(tmp_path: Path, target: Path, capsys: pyte
 
 def _xlsx(path: Path) -> None:
     wb = Workbook()
-    wb.active.append(HEADER)
+    first_sheet(wb).append(HEADER)
     for row in ROWS:
-        wb.active.append(row)
+        first_sheet(wb).append(row)
     wb.save(path)
 
 
@@ -112,7 +114,8 @@ def test_bomb_files_import_with_bounded_memory(tmp_path: Path, target: Path, bom
     _xlsx(plain)
     book = tmp_path / f"{bomb}.xlsx"
     if bomb == "stray-cell":
-        _patch_sheet(plain, book, b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+        far_cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        _patch_sheet(plain, book, b"</sheetData>", far_cell)
     elif bomb == "merged-range":
         _patch_sheet(plain, book, b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="M1:XFD1048576"/></mergeCells>')
     else:
@@ -136,7 +139,8 @@ def test_csv_cells_never_start_a_formula_and_read_back_unchanged() -> None:
         assert csv_unescape(safe) == text
 
 
-def test_exported_csv_round_trips_formula_text(minimal_copy: Path, tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exported_csv_round_trips_formula_text(minimal_copy: Path, tmp_path: Path, target: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     item = minimal_copy / "items" / "a" / "T-001.yml"
     data = yaml.safe_load(item.read_text(encoding="utf-8"))
     data["name"] = FORMULAS[0]

@@ -8,23 +8,18 @@ from pathlib import Path
 import pytest
 import yaml
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.citations import cn_number, parse_basis
 from generator.cli import main
 from generator.sheets.rows import split_list
 from generator.validate import check
 
+from .conftest import first_sheet
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "tests" / "data" / "laws"
 HEADERS = ["序 号", "事项\n类别", "事项名称", "责任类型", "县级主管部门", "县级部门职责", "配合部门", "乡镇职责",
            "法律法规依据（文件名称及条款）", "追责情形", "备注", "填表人"]
-
-
-def first_sheet(wb: Workbook) -> Worksheet:
-    ws = wb.active
-    assert isinstance(ws, Worksheet)
-    return ws
 
 
 def messy_workbook(path: Path) -> None:

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from generator.cli import main
 from generator.validate import check
 
+from .conftest import first_sheet
+
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL_IDENTITY = ROOT / "tests" / "data" / "valid" / "minimal" / "catalogue.yml"
 
@@ -41,7 +43,7 @@ def fates(out: str) -> dict[tuple[str, int], str]:
 def national_2024(path: Path) -> None:
     """The 2024 national format: one sheet per list, no 责任类型 column, 序号 restarting at 1 on each."""
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "基本履职事项"
     ws.append(["测试镇基本履职事项清单"])
     ws.merge_cells("A1:F1")
@@ -104,7 +106,7 @@ def test_national_2024_workbook_every_sheet_and_row(tmp_path: Path, target: Path
 def shudi_list(path: Path) -> None:
     """A 属地 list: two-row merged header with √ columns, category rows, an item over two merged rows, 注 rows."""
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "属地管理事项清单"
     ws.append(["测试县乡镇属地管理事项主体责任和配合责任清单"])
     ws.merge_cells("A1:H1")
@@ -158,20 +160,20 @@ def test_restarted_numbers_never_overwrite(tmp_path: Path, target: Path, capsys:
     """Two lists imported one after the other, both numbered from 1: distinct codes; a real clash is reported."""
     for title, name, header in (("基本履职事项", "加强基层党组织建设", "乡镇职责"), ("配合履职事项", "森林防火", "乡镇配合职责")):
         wb = Workbook()
-        wb.active.title = title
-        wb.active.append(["序号", "事项名称", header, "对应上级部门"])
-        wb.active.append([1, name, "组织开展。", "县林业局"])
+        first_sheet(wb).title = title
+        first_sheet(wb).append(["序号", "事项名称", header, "对应上级部门"])
+        first_sheet(wb).append([1, name, "组织开展。", "县林业局"])
         wb.save(tmp_path / f"{title}.xlsx")
         main(["import", str(tmp_path / f"{title}.xlsx"), "--into", str(target), "--code-prefix", "SX"])
     capsys.readouterr()
     assert {c: i["name"] for c, i in items_of(target).items()} == {"SX-JB-001": "加强基层党组织建设", "SX-PH-001": "森林防火"}
     # a one-sheet list (one numbering, 责任类型 column) whose item 1 is not the existing SX-001
     wb = Workbook()
-    wb.active.append(["序号", "事项名称", "责任类型", "乡镇职责"])
-    wb.active.append([1, "秸秆禁烧", "主体责任", "组织巡查。"])
+    first_sheet(wb).append(["序号", "事项名称", "责任类型", "乡镇职责"])
+    first_sheet(wb).append([1, "秸秆禁烧", "主体责任", "组织巡查。"])
     wb.save(tmp_path / "a.xlsx")
     main(["import", str(tmp_path / "a.xlsx"), "--into", str(target), "--code-prefix", "SX"])
-    wb.active["B2"] = "河道保洁"
+    first_sheet(wb)["B2"] = "河道保洁"
     wb.save(tmp_path / "b.xlsx")
     before = {p: p.read_bytes() for p in target.rglob("*.yml")}
     assert main(["import", str(tmp_path / "b.xlsx"), "--into", str(target), "--code-prefix", "SX"]) == 1
@@ -182,7 +184,7 @@ def test_restarted_numbers_never_overwrite(tmp_path: Path, target: Path, capsys:
 
 def test_continuation_of_a_rejected_row_is_not_attached_above(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.append(["序号", "事项名称", "责任类型", "县级主管部门", "乡镇职责"])
     ws.append([1, "森林防火", "主体责任", "县林业局", "巡山护林。"])
     ws.append([2, "燃气安全", "待定", "县住房和城乡建设局", "协助检查。"])
@@ -209,7 +211,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path: Path, target: Path, capsys
 
 def test_department_written_two_ways_is_a_decision(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.append(["序号", "事项名称", "责任类型", "县级主管部门", "县级部门职责", "乡镇职责"])
     ws.append([1, "食品安全", "配合责任", "县市场监督管理局", "监督检查。", "协助检查。"])
     ws.append([2, "特种设备", "配合责任", "县市场监管局", "监督检查。", "协助检查。"])

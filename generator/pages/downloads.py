@@ -41,7 +41,8 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
     files = [
-        (f"{BASENAME}.xlsx", "Excel 工作簿", cache.get_or_make("xlsx", key(repr(cat)), lambda: export.xlsx_bytes(cat)), "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
+        (f"{BASENAME}.xlsx", "Excel 工作簿", cache.get_or_make("xlsx", key(repr(cat)), lambda: export.xlsx_bytes(cat)),
+         "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
         (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
         (f"{BASENAME}.json", "JSON", jsondata.dumps(data).encode("utf-8"), "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
@@ -65,7 +66,8 @@ def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     data = jsondata.catalogue_data(cat)
     write_item_json(docs_dir, data)
-    files = write_files(cat, docs_dir / "downloads", data, env.globals.get("build_cache") or Cache(None))
+    cache = env.globals.get("build_cache")
+    files = write_files(cat, docs_dir / "downloads", data, cache if isinstance(cache, Cache) else Cache(None))
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)

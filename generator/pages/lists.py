@@ -111,7 +111,8 @@ def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, u
         intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
         sections = [_section("lead", "牵头的事项", rows(roles[d.id]["lead"])), _section("support", "配合的事项", rows(roles[d.id]["support"]))]
         body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
-        write_page(docs_dir, rel, title=d.name, body=body, updated=newest(cat, (i for i in cat.items if any(x.department == d.id for x in i.departments))),
+        mine = (i for i in cat.items if any(x.department == d.id for x in i.departments))
+        write_page(docs_dir, rel, title=d.name, body=body, updated=newest(cat, mine),
                    meta={"qd_kind": "department"})
     levels = {"county": "县级部门", "township": "乡镇内设机构"}
     groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
