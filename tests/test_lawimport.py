@@ -132,6 +132,7 @@ def test_docx_folder_fills_the_laws_a_sheet_import_created(minimal_copy: Path, t
     assert main(["import-law", str(folder), "--into", str(minimal_copy)]) == 0
     out = capsys.readouterr().out
     assert "写入 fhtl.yml" in out
+    assert "提醒：消防法(2021-04-29).md：清单中原来没有《中华人民共和国消防法》，已新建 laws/xiaofangfa.yml" in out  # a person decides
     law = _law(minimal_copy, "fhtl")
     assert len(law["articles"]) == 56 and law["level"] == "行政法规"
     assert sorted(p.name for p in (minimal_copy / "laws").iterdir()) == ["fhtl.yml", "xiaofangfa.yml"]

@@ -21,7 +21,7 @@ MINIMAL_IDENTITY = ROOT / "tests" / "data" / "valid" / "minimal" / "catalogue.ym
 
 @pytest.fixture
 def target(tmp_path: Path) -> Path:
-    folder = tmp_path / "catalogue"
+    folder = tmp_path / "target"
     folder.mkdir()
     shutil.copy(MINIMAL_IDENTITY, folder / "catalogue.yml")
     return folder
@@ -241,3 +241,18 @@ def test_three_commands_from_workbook_and_statutes_to_a_site(tmp_path: Path, cap
     page = (site / "items" / "SX-SH-001" / "index.html").read_text(encoding="utf-8")
     assert "林木采伐许可" in page and "群众向县林业局申请，乡镇做好政策宣传。" in page
     assert "第十六条" in (site / "items" / "SX-JB-001" / "index.html").read_text(encoding="utf-8")
+
+
+def test_export_workbook_detail_rows_without_their_item_are_named(minimal_copy: Path, tmp_path: Path, target: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "导出.xlsx"
+    assert main(["export", "--catalogue", str(minimal_copy), "--format", "xlsx", "--out", str(book)]) == 0
+    wb = __import__("openpyxl").load_workbook(book)
+    first = wb["事项"]["B2"].value
+    wb["事项"].delete_rows(2)
+    wb.save(book)
+    capsys.readouterr()
+    main(["import", str(book), "--into", str(target)])
+    out = capsys.readouterr().out
+    assert f"部门职责表第 2 行：事项编码“{first}”不在事项表中，未导入" in out
+    assert first not in items_of(target)

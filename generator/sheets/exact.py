@@ -141,20 +141,23 @@ def items(wb: Book, category_ids: dict[str, str], township_ids: dict[str, str], 
     """Item records with the row they came from, and plain-words problems."""
     problems: list[str] = []
     detail: dict[str, dict[str, list[Any]]] = {}
+    rows_of: dict[str, list[str]] = {}
+    sheet_of = {"departments": "部门职责", "basis": "依据", "workflow": "流程步骤", "history": "变更记录"}
 
-    def add(code: str, key: str, value: Any) -> None:
+    def add(code: str, key: str, value: Any, n: int) -> None:
         detail.setdefault(code, {}).setdefault(key, []).append(value)
+        rows_of.setdefault(code, []).append(f"{sheet_of[key]}表第 {n} 行")
 
-    for _, v in _rows(wb, "部门职责", DETAIL_SHEETS["部门职责"]):
+    for n, v in _rows(wb, "部门职责", DETAIL_SHEETS["部门职责"]):
         add(v.get("code", ""), "departments", {"department": v.get("department", ""), "role": ROLE_WORDS.get(v.get("role", ""), v.get("role", "")),
-                                               "duties": _lines(v.get("duties", ""))})
-    for _, v in _rows(wb, "依据", DETAIL_SHEETS["依据"]):
+                                               "duties": _lines(v.get("duties", ""))}, n)
+    for n, v in _rows(wb, "依据", DETAIL_SHEETS["依据"]):
         cite: dict[str, Any] = {"law": v.get("law", "")}
         _put(cite, "articles", [a.strip() for a in v.get("articles", "").split(",") if a.strip()])
         _put(cite, "note", v.get("note"))
-        add(v.get("code", ""), "basis", cite)
-    for _, v in _rows(wb, "流程步骤", DETAIL_SHEETS["流程步骤"]):
-        add(v.get("code", ""), "workflow", _step(v))
+        add(v.get("code", ""), "basis", cite, n)
+    for n, v in _rows(wb, "流程步骤", DETAIL_SHEETS["流程步骤"]):
+        add(v.get("code", ""), "workflow", _step(v), n)
     for n, v in _rows(wb, "变更记录", DETAIL_SHEETS["变更记录"]):
         try:
             when = date.fromisoformat(v.get("date", "")[:10])
@@ -163,7 +166,7 @@ def items(wb: Book, category_ids: dict[str, str], township_ids: dict[str, str], 
             continue
         change: dict[str, Any] = {"date": when, "action": ACTION_WORDS.get(v.get("action", ""), v.get("action", "")), "approval": v.get("approval", "")}
         _put(change, "note", v.get("note"))
-        add(v.get("code", ""), "history", change)
+        add(v.get("code", ""), "history", change, n)
     out = []
     for n, v in _rows(wb, ITEMS_SHEET, ITEM_COLUMNS):
         code = v.get("code", "")
@@ -190,4 +193,8 @@ def items(wb: Book, category_ids: dict[str, str], township_ids: dict[str, str], 
         item["history"] = d.get("history", [])
         _put(item, "formerly", _names(v.get("formerly", "")))
         out.append((n, item))
+    codes = {item["code"] for _, item in out}
+    for code, where in rows_of.items():  # a detail row is imported only with its item
+        if code not in codes:
+            problems += [f"{w}：事项编码“{code}”不在事项表中，未导入" for w in where]
     return out, problems
