@@ -27,6 +27,7 @@ from generator.model import (
     Identity,
     Item,
     Law,
+    Removed,
     Township,
     field_hints,
     fields_of,
@@ -42,6 +43,7 @@ FILES = {
     "departments": "departments.yml",
     "townships": "townships.yml",
     "categories": "categories.yml",
+    "removed": "removed.yml",
 }
 
 
@@ -314,6 +316,7 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
     departments = _read_list(root, FILES["departments"], Department, problems)
     townships = _read_list(root, FILES["townships"], Township, problems)
     categories = _read_list(root, FILES["categories"], Category, problems)
+    removed = _read_list(root, FILES["removed"], Removed, problems, required=False)
     laws: list[Law] = []
     for path in _yaml_files(root, "laws", problems):
         law = _read_one(path, path.relative_to(root).as_posix(), Law, problems)
@@ -329,4 +332,4 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
     if identity is None:
         return None, problems
     items.sort(key=lambda i: i.code)
-    return Catalogue(identity, departments, townships, categories, laws, items), problems
+    return Catalogue(identity, departments, townships, categories, laws, items, removed), problems

@@ -126,6 +126,7 @@ class Department(Located):
     short: str | None = field(default=None, metadata=spec("简称，用于表格和流程图泳道"))
     level: Literal["county", "township"] = field(metadata=spec("county 县级部门；township 乡镇内设机构"))
     phone: str | None = field(default=None, metadata=spec("公开电话"))
+    formerly: list[str] = field(default_factory=list, metadata=spec("曾用 id：改 id 后旧网址自动跳转到本页", pattern=SLUG, since="1.2"))
 
     @property
     def label(self) -> str:
@@ -142,6 +143,7 @@ class Township(Located):
     address: str | None = field(default=None, metadata=spec("办公地址", since="1.1"))
     hours: str | None = field(default=None, metadata=spec("办公时间，如 工作日 8:30—12:00，14:30—17:30", since="1.1"))
     note: str | None = field(default=None, metadata=spec("给群众的一句说明，如 节假日值班电话", since="1.1"))
+    formerly: list[str] = field(default_factory=list, metadata=spec("曾用 id：改 id 后旧网址自动跳转到本页", pattern=SLUG, since="1.2"))
 
     @property
     def government(self) -> str:
@@ -155,6 +157,7 @@ class Category(Located):
     name: str = field(metadata=spec("分类名称"))
     group: str | None = field(default=None, metadata=spec("分组，如 社会治理"))
     description: str | None = field(default=None, metadata=spec("说明"))
+    formerly: list[str] = field(default_factory=list, metadata=spec("曾用 id：改 id 后旧网址自动跳转到本页", pattern=SLUG, since="1.2"))
 
 
 @dataclass(kw_only=True)
@@ -194,6 +197,7 @@ class Law(Located):
     chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
     preamble: str | None = field(default=None, metadata=spec("序言全文，每段一行（宪法等有序言的法规）", since="1.2"))
     appendices: list[Appendix] = field(default_factory=list, metadata=spec("附件（附录、附表），在法规页条文之后显示", since="1.2"))
+    formerly: list[str] = field(default_factory=list, metadata=spec("曾用 id：改 id 后旧网址自动跳转到本页", pattern=SLUG, since="1.2"))
 
     @property
     def label(self) -> str:
@@ -296,6 +300,32 @@ class Item(Located):
         return next((d.department for d in self.departments if d.role == "lead"), None)
 
 
+RecordKind = Literal["department", "township", "category", "law"]
+RECORD_KINDS: dict[str, tuple[str, str]] = {
+    "department": ("departments", "部门"), "township": ("townships", "乡镇"),
+    "category": ("categories", "分类"), "law": ("laws", "法规"),
+}
+"""Each kind of record with a page: its URL folder and its name for the public."""
+
+
+@dataclass(kw_only=True)
+class Removed(Located):
+    """removed.yml (extension 1.2): a department, township, category or law taken out of the
+    catalogue. Its published page stays, saying what happened, when, by which document and where to go."""
+
+    kind: RecordKind = field(metadata=spec("department 部门、township 乡镇、category 分类或 law 法规"))
+    id: str = field(metadata=spec("原来的 id（网址中的那一段）", pattern=SLUG))
+    name: str = field(metadata=spec("原来的名称"))
+    date: date = field(metadata=spec("移除日期 YYYY-MM-DD"))
+    approval: str = field(metadata=spec("批准文件，如 示编办〔2025〕3号"))
+    note: str | None = field(default=None, metadata=spec("发生了什么，如“撤乡并镇，并入城关镇”"))
+    successor: str | None = field(default=None, metadata=spec("接替它的同类记录 id；省略时指向列表页", pattern=SLUG))
+
+    @property
+    def folder(self) -> str:
+        return RECORD_KINDS[self.kind][0]
+
+
 @dataclass
 class Catalogue:
     """A whole catalogue, loaded; lists keep file order, items are sorted by code."""
@@ -306,6 +336,7 @@ class Catalogue:
     categories: list[Category]
     laws: list[Law]
     items: list[Item]
+    removed: list[Removed] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.department = {d.id: d for d in self.departments}
@@ -313,6 +344,12 @@ class Catalogue:
         self.category = {c.id: c for c in self.categories}
         self.law = {law.id: law for law in self.laws}
         self.item = {i.code: i for i in self.items}
+
+    def records(self, kind: str) -> list[Any]:
+        """The current departments, townships, categories or laws (``kind`` as in RECORD_KINDS)."""
+        lists: dict[str, list[Any]] = {"department": self.departments, "township": self.townships,
+                                       "category": self.categories, "law": self.laws}
+        return lists[kind]
 
     @property
     def labels(self) -> Labels:

@@ -158,6 +158,13 @@ CODE_COLLISION = _code(
     "编码“{code}”发布为 items/{name}，与{file} 的编码“{other}”冲突（网址不区分大小写；X.json 是编码 X 的数据文件）：请换一个编码。",
     index="编码“{code}”发布为 items/{name}，与事项列表页 items/index.html冲突（网址不区分大小写；X.json 是编码 X 的数据文件）：请换一个编码。")
 
+ID_REUSED = _code(
+    "id-reused", "部门、乡镇、分类或法规的 id 与另一条记录的 id、曾用 id（formerly）或已移除的 id（removed.yml）相同",
+    "{what} id“{value}”已经属于{owner}：已公布的网址 /{folder}/{value}/ 只能指向一处，请换一个从未用过的 id。")
+UNKNOWN_SUCCESSOR = _code(
+    "unknown-successor", "removed.yml 中的 successor 不是现有的同类记录",
+    "successor“{value}”不是现有的{what} id：请写接替它的{what}的 id，没有接替的就删去 successor（页面将指向{what}列表）。")
+
 # 事项内容
 MISSING_DEPARTMENTS = _code("missing-departments", "配合责任、上级部门收回的事项没有写县级部门",
                             "{kind}事项必须写明县级部门（departments）及其职责。")
@@ -207,9 +214,9 @@ CODE_REUSED = _code(
 URL_VANISHED = _code(
     "url-vanished", "曾用编码从 formerly 中删去，旧网址会失效",
     "事项 {code} 的曾用编码 {former} 被删去了，已公布的网址 /items/{former}/ 将失效。请在 formerly 中保留 {former}（曾用编码永远保留）。")
-PAGE_VANISHED = _code(
-    "page-vanished", "法规、部门、乡镇或分类被删除，它的网页会消失",
-    "{word}“{id}”被删除，已公布的网址 /{path}/{id}/ 将失效；如确需删除，请确认没有外部链接引用它。", "warning")
+URL_DROPPED = _code(
+    "url-dropped", "一个已公布的网址（法规、部门、乡镇、分类、工作手册、数据文件或手写页面）会消失",
+    "已公布的网址 {url} 将失效：{advice}。")
 AGAINST_UNREADABLE = _code("against-unreadable", "读不到用来比较的旧版本", "无法读取用于比较的旧版本：{reason}")
 
 

@@ -21,25 +21,12 @@ from pathlib import Path
 
 from generator.errors import QingdanError
 from generator.model import Catalogue
-
-LISTS = ("index.html", "items/index.html", "laws/index.html", "changes/index.html")
-
-
-def expected_files(cat: Catalogue) -> list[str]:
-    """Files (relative to the site root) that must exist for every published URL to work."""
-    files = list(LISTS) + ["feed.xml"]
-    files += [f"items/{i.code}/index.html" for i in cat.items]
-    files += [f"items/{old}/index.html" for i in cat.items for old in i.formerly]
-    files += [f"categories/{c.id}/index.html" for c in cat.categories]
-    files += [f"departments/{d.id}/index.html" for d in cat.departments]
-    files += [f"townships/{t.id}/index.html" for t in cat.townships]
-    files += [f"laws/{law.id}/index.html" for law in cat.laws]
-    return sorted(set(files))
+from generator.permanence import advice, dropped, expected_files, site_files, url_of
 
 
 def verify_site(site: Path, cat: Catalogue, live: Path | None = None) -> list[str]:
     """Plain-words problems of a built site; empty when it may go live."""
-    problems = [f"缺少 {rel}（网址 /{rel.removesuffix('index.html')}）" for rel in expected_files(cat) if not (site / rel).is_file()]
+    problems = [f"缺少 {rel}（网址 {url_of(rel)}）" for rel in expected_files(cat) if not (site / rel).is_file()]
     for item in cat.items:
         for old in item.formerly:
             page = site / "items" / old / "index.html"
@@ -51,11 +38,9 @@ def verify_site(site: Path, cat: Catalogue, live: Path | None = None) -> list[st
             ET.parse(feed)
         except ET.ParseError as exc:
             problems.append(f"feed.xml 不是有效的 XML：{exc}")
-    if live is not None and (live / "items").is_dir():
-        for page in sorted((live / "items").glob("*/index.html")):
-            rel = page.relative_to(live).as_posix()
-            if not (site / rel).is_file():
-                problems.append(f"正在发布的网址 /{rel.removesuffix('index.html')} 在新网站中消失了（事项不能删除，只能取消）")
+    if live is not None:  # every URL the live site serves (sitemap and data files) must stay
+        for rel in dropped(site_files(live), lambda rel: (site / rel).is_file()):
+            problems.append(f"正在发布的网址 {url_of(rel)} 在新网站中消失了：{advice(rel)}")
     return problems
 
 

@@ -22,6 +22,7 @@ from generator.model import (
     Identity,
     Item,
     Law,
+    Removed,
     Township,
     field_hints,
     fields_of,
@@ -36,6 +37,7 @@ FILES: dict[str, tuple[type, bool, str]] = {
     "categories": (Category, True, "categories.yml：分类列表"),
     "law": (Law, False, "laws/<id>.yml：一部法律法规"),
     "item": (Item, False, "items/**/<code>.yml：一个事项"),
+    "removed": (Removed, True, "removed.yml：已移除的部门、乡镇、分类和法规（网页保留，说明去向）"),
 }
 COMMITTED = Path(__file__).parent / "schema"
 

@@ -14,6 +14,7 @@ from generator import problems as P
 from generator.load import load
 from generator.model import (
     ACTORS,
+    RECORD_KINDS,
     Catalogue,
     Category,
     Department,
@@ -186,6 +187,25 @@ def _code_problems(cat: Catalogue) -> Iterable[Problem]:
                 yield _p(item, "code" if code == item.code else "formerly", P.DUPLICATE_CODE, code=code, file=other.file)
 
 
+def _id_problems(cat: Catalogue) -> Iterable[Problem]:
+    """Per kind, one owner for every id a URL was published under: current, ``formerly`` and removed ids."""
+    for kind, (folder, what) in RECORD_KINDS.items():
+        current = cat.records(kind)
+        owner: dict[str, str] = {rec.id: f"{what}“{rec.id}”" for rec in current}
+        where = "" if kind == "law" else "[{}]."  # laws are one per file; the others are list entries
+        claims = [(rec, where.format(i) + "formerly", old, f"{what}“{rec.id}”的曾用 id")
+                  for i, rec in enumerate(current) for old in rec.formerly]
+        claims += [(gone, f"[{i}].id", gone.id, f"removed.yml 第 {gone.line} 行移除的{what}")
+                   for i, gone in enumerate(cat.removed) if gone.kind == kind]
+        for rec, key, value, label in claims:
+            taken = owner.setdefault(value, label)
+            if taken != label:
+                yield _p(rec, key, P.ID_REUSED, what=what, value=value, owner=taken, folder=folder)
+        for i, gone in enumerate(cat.removed):
+            if gone.kind == kind and gone.successor is not None and gone.successor not in {r.id for r in current}:
+                yield _p(gone, f"[{i}].successor", P.UNKNOWN_SUCCESSOR, value=gone.successor, what=what)
+
+
 def validate(cat: Catalogue) -> list[Problem]:
     """All cross-record problems of a loaded catalogue."""
     problems: list[Problem] = []
@@ -211,6 +231,7 @@ def validate(cat: Catalogue) -> list[Problem]:
         problems += _item_problems(cat, item, actors)
     problems += _code_problems(cat)
     problems += _path_collisions(cat)
+    problems += _id_problems(cat)
     return problems
 
 

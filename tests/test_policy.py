@@ -128,14 +128,18 @@ def test_cancelled_code_reused_for_new_item_fails(repo: Repo, monkeypatch, capsy
     assert not [q for q in problems if q["code"] == "history-rewritten"]
 
 
-def test_removed_category_is_a_warning(repo: Repo, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_removed_category_needs_a_tombstone(repo: Repo, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     repo.append("categories.yml", "- id: spare\n  name: 备用\n")
     repo.commit("add a category")
     repo.edit("categories.yml", "- id: spare\n  name: 备用\n", "")
     code, problems = check(repo, monkeypatch, capsys)
-    assert code == 0
-    p = only(problems, "page-vanished")
-    assert p["severity"] == "warning" and "/categories/spare/" in p["message"]
+    assert code == 1
+    p = only(problems, "url-dropped")
+    assert p["severity"] == "error" and "/categories/spare/" in p["message"] and "removed.yml" in p["message"]
+    repo.path("removed.yml").write_text("- kind: category\n  id: spare\n  name: 备用\n  date: 2025-06-01\n  approval: 测编办〔2025〕9号\n",
+                                       encoding="utf-8")
+    code, problems = check(repo, monkeypatch, capsys)
+    assert code == 0, problems
 
 
 def test_policy_across_two_commits(repo: Repo, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.publish import expected_files, verify_site
+from generator.permanence import expected_files
+from generator.publish import verify_site
 from generator.validate import check
 
 from .conftest import MINIMAL

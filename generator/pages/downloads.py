@@ -56,11 +56,14 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
 
 
 def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
-    """/items/<code>.json: the very record of the whole-catalogue file."""
+    """/items/<code>.json (and /items/<old code>.json): the very record of the whole-catalogue file."""
     folder = docs_dir / "items"
     folder.mkdir(parents=True, exist_ok=True)
     for record in data["items"]:
-        (folder / f"{record['code']}.json").write_text(jsondata.dumps(record), encoding="utf-8", newline="\n")
+        text = jsondata.dumps(record)
+        # An earlier code's URL serves the same record: its "code" and "formerly" say where it lives now.
+        for code in (record["code"], *record["formerly"]):
+            (folder / f"{code}.json").write_text(text, encoding="utf-8", newline="\n")
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:

@@ -9,16 +9,21 @@ Rules, comparing the new catalogue with the published one:
 - ``code-reused``: a code that belonged to another item (a cancelled item, or a
   ``formerly`` code) now names a different item;
 - ``url-vanished``: a ``formerly`` code was dropped, so its redirect page would go;
-- ``page-vanished`` (warning): a law, department, township or category page would go.
+- ``url-dropped``: any other published URL would go (a law, department, township or
+  category page without a ``formerly`` redirect or a removed.yml tombstone, a handbook,
+  a data file, a hand-written page): the check publish makes against the live site,
+  both from generator.permanence.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from generator import problems as P
 from generator.load import load
-from generator.model import Catalogue, Item
+from generator.model import RECORD_KINDS, Catalogue, Item
+from generator.permanence import advice, dropped, expected_files, url_of
 from generator.problems import Problem
 from generator.review.diff import match_items
 from generator.review.gitread import SourceError, read_catalogue
@@ -50,12 +55,14 @@ def compare_policy(old: Catalogue, new: Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     pairs, _, removed = match_items(old, new)
     for before, after in pairs:
-        problems += _pair_problems(before, after)
+        problems += _pair_problems(_renamed(before, new), after)
     new_urls = {i.code for i in new.items} | {c for i in new.items for c in i.formerly}
     old_owner = {c: i for i in old.items for c in i.formerly}
+    reported: set[str] = set()  # codes whose URLs an item rule below already speaks for
     for item in removed:
         if item.code in new_urls:
             continue  # merged into another item: its URL becomes that item's redirect
+        reported |= {item.code, *item.formerly}
         problems.append(P.CODE_VANISHED.at(item.file, None, "", code=item.code, name=item.name, also=_also(item), file=item.file))
     new_formerly = {c: i for i in new.items for c in i.formerly}
     for code, owner in sorted(old_owner.items()):
@@ -64,14 +71,33 @@ def compare_policy(old: Catalogue, new: Catalogue) -> list[Problem]:
         holder = new.item.get(owner.code) or new_formerly.get(owner.code)
         if holder is not None:  # (when the owner itself vanished, code-vanished says it all)
             line = holder.line_of("formerly") if holder.formerly else holder.line
+            reported.add(code)
             problems.append(P.URL_VANISHED.at(holder.file, line, "formerly", code=holder.code, former=code))
     problems += _reuse(old, new)
-    problems += _pages(old, new)
+    problems += _urls(old, new, reported)
     return problems
 
 
 def _also(item: Item) -> str:
     return f"（及曾用编码 {'、'.join(item.formerly)} 的网址）" if item.formerly else ""
+
+
+def _renamed(item: Item, new: Catalogue) -> Item:
+    """``item`` with the ids that ``new`` renamed (``formerly``) written as their new ids:
+    renaming a category or department is not a change of the items that name it."""
+    alias: dict[str, dict[str, str]] = {
+        kind: {old: rec.id for rec in new.records(kind) for old in rec.formerly} for kind in RECORD_KINDS}
+    if not any(alias.values()):
+        return item
+
+    def to(kind: str, rid: str) -> str:
+        return alias[kind].get(rid, rid)
+
+    return dataclasses.replace(
+        item, category=to("category", item.category),
+        departments=[dataclasses.replace(d, department=to("department", d.department)) for d in item.departments],
+        townships=item.townships if item.townships == "all" else [to("township", t) for t in item.townships],
+        basis=[dataclasses.replace(c, law=to("law", c.law)) for c in item.basis])
 
 
 def _pair_problems(before: Item, after: Item) -> list[Problem]:
@@ -101,13 +127,25 @@ def _reuse(old: Catalogue, new: Catalogue) -> list[Problem]:
     return problems
 
 
-def _pages(old: Catalogue, new: Catalogue) -> list[Problem]:
-    kinds = (("laws", "法规", old.laws, new.law, "laws/"), ("departments", "部门", old.departments, new.department, "departments.yml"),
-             ("townships", "乡镇", old.townships, new.township, "townships.yml"),
-             ("categories", "分类", old.categories, new.category, "categories.yml"))
+def _urls(old: Catalogue, new: Catalogue, reported: set[str]) -> list[Problem]:
+    """Every other URL the old catalogue published must still be published (the check publish makes too)."""
     problems = []
-    for path, word, records, now, file in kinds:
-        for rec in records:
-            if rec.id not in now:
-                problems.append(P.PAGE_VANISHED.at(rec.file if path == "laws" else file, None, "", word=word, id=rec.id, path=path))
+    for rel in dropped(expected_files(old), set(expected_files(new)).__contains__):
+        folder, _, rest = rel.partition("/")
+        rid = rest.split("/", 1)[0].removesuffix(".json")
+        if folder == "items" and rid in reported:
+            continue  # code-vanished or url-vanished already says it, with the item's own fix
+        problems.append(P.URL_DROPPED.at(_file_of(old, folder, rid), None, "", url=url_of(rel), advice=advice(rel)))
     return problems
+
+
+def _file_of(cat: Catalogue, folder: str, rid: str) -> str:
+    """The file that published ``/folder/rid/``: where the editor looks."""
+    if folder == "items":
+        owner = next((i for i in cat.items if rid in (i.code, *i.formerly)), None)
+        return owner.file if owner else "items/"
+    for kind, (path, _) in RECORD_KINDS.items():
+        if folder == path:
+            owner = next((r for r in cat.records(kind) if rid in (r.id, *r.formerly)), None)
+            return owner.file if owner else "removed.yml"
+    return ""
