@@ -73,9 +73,24 @@ def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[s
     from generator.pages import write_pages
 
     if (project / "docs").is_dir():
+        outside = links_out_of(project / "docs", project)
+        if outside:
+            raise QingdanError(f"docs/ 中的符号链接指向项目文件夹以外（{'、'.join(outside)}），未生成网站：网站只发布项目里的文件，请换成真正的文件。")
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
     write_pages(cat, docs_dir, say, parallel=len(cat.items) >= options.parallel_from, cache=Cache(options.cache))
+
+
+def links_out_of(folder: Path, inside: Path) -> list[str]:
+    """Symbolic links below ``folder`` that are dangling or lead out of ``inside`` (copying would publish them)."""
+    root = inside.resolve()
+    found = []
+    for top, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(top) / name
+            if path.is_symlink() and (not path.exists() or not path.resolve().is_relative_to(root)):
+                found.append(path.relative_to(inside).as_posix())
+    return sorted(found)
 
 
 def _swap(new_site: Path, out: Path) -> None:

@@ -110,6 +110,9 @@ class _Builder:
         if tag is not None and tag != "!":
             self.problem(line, key, P.YAML_TAG, tag=tag)
         if isinstance(ev, yaml.ScalarEvent):
+            bad = _CONTROL.search(ev.value)
+            if bad:  # written as an escape such as "\0" inside double quotes
+                self.problem(line, key, P.CONTROL_CHARACTER, char=ord(bad.group()))
             return Scalar(ev.value, _scalar_tag(ev), line), pos + 1
         if isinstance(ev, yaml.SequenceStartEvent):
             seq = Sequence(line)
@@ -245,7 +248,9 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
         return None, P.ENCODING.at(rel, line, "", position=exc.start + 1, byte=data[exc.start], guess=guess)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible characters that break pages or shift YAML's line count (U+0085, U+2028 and U+2029 are
+# line breaks to YAML but not to an editor's window).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:

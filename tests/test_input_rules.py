@@ -12,6 +12,7 @@ from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
 T003 = "items/b/T-003.yml"
+MINIMAL_DIR = ROOT / "tests" / "data" / "valid" / "minimal"
 
 
 def _codes(catalogue: Path) -> set[tuple[str, str]]:
@@ -142,3 +143,17 @@ def test_build_out_through_a_file_is_one_chinese_line(minimal_copy: Path, tmp_pa
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and "afile" in lines[0] and "不是文件夹" in lines[0], result.stderr
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+
+
+def test_symlink_in_docs_out_of_the_project_fails_the_build(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL_DIR, project / "catalogue")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("runner token", encoding="utf-8")
+    (project / "docs" / "leak.md").symlink_to(tmp_path / "secret.txt")
+    result = _cli("build", "--catalogue", str(project / "catalogue"), "--out", str(tmp_path / "site"), "--quiet")
+    assert result.returncode == 1 and "docs/leak.md" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()

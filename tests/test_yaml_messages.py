@@ -22,6 +22,8 @@ CASES = [
     ("full-width space before a list entry", "    - 组织巡山护林。", "\u3000\u3000- 组织巡山护林。", 13, "yaml-fullwidth-space", "全角空格"),
     ("unclosed bracket", "townships: [shanxi]", "townships: [shanxi", 14, "yaml-unclosed-bracket", "[ ]"),
     ("colon inside text", "summary: 乡镇组织森林防火巡查和宣传。", "summary: 说明: 乡镇组织巡查。", 5, "yaml-syntax", "加引号"),
+    ("control character written as an escape", "name: 森林防火巡查", 'name: "森林\\0防火巡查"', 2, "control-character", "U+0000"),
+    ("line separator (YAML counts it as a line break)", "name: 森林防火巡查", "name: 森林\u2028防火巡查", 2, "control-character", "U+2028"),
     ("key indented too deep", "responsibility: lead", "  responsibility: lead", 4, "yaml-syntax", "多缩进"),
 ]
 
