@@ -148,3 +148,17 @@ def test_broken_docx_is_one_line_and_nothing_written(tmp_path: Path, capsys: pyt
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"无法读取 {folder / '坏.docx'}：")
     assert not (tmp_path / "laws").exists()
+
+
+def test_law_page_shows_preamble_and_appendices(minimal_copy: Path, tmp_path: Path) -> None:
+    law_file = minimal_copy / "laws" / "forest-fire-regulation.yml"
+    data = yaml.safe_load(law_file.read_text(encoding="utf-8"))
+    data["preamble"] = "序言第一段<b>不是标记</b>。\n序言第二段。"
+    data["appendices"] = [{"title": "附件：示例名录", "text": "一、甲\n二、乙"}]
+    law_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--catalogue", str(minimal_copy), "--out", str(site), "--quiet"]) == 0
+    page = (site / "laws" / "forest-fire-regulation" / "index.html").read_text(encoding="utf-8")
+    preamble, first_article, appendix = page.index("序言第二段"), page.index('id="art-20"'), page.index("附件：示例名录")
+    assert preamble < first_article < appendix and "二、乙" in page[appendix:]
+    assert "&lt;b&gt;不是标记&lt;/b&gt;" in page and "<b>不是标记" not in page
