@@ -226,6 +226,8 @@ def _calamine(path: Path, sparse: set[str]) -> list[Grid]:
             grid = Grid(meta.name)
             r0, c0 = sheet.start or (0, 0)
             for i, row in enumerate(sheet.iter_rows()):
+                if row.count("") == len(row):  # counted in C: a wide sheet's empty rows cost little
+                    continue
                 for j, value in enumerate(row):
                     if value not in ("", None):
                         grid.values[(r0 + i + 1, c0 + j + 1)] = value
