@@ -54,6 +54,8 @@ class BuildOptions:
     """Run POST_BUILD (off: benchmarks of the HTML step alone)."""
     markdown_all: bool = False
     """Let Python-Markdown parse generated pages too (a test that the raw-block shortcut changes nothing)."""
+    stencils: bool = True
+    """Fill alike theme pages from one rendering (off: MkDocs renders every page; the reference in tests)."""
     cache: Path | None = None
     """Folder of the build cache (generator.cache; None: none). It only saves time: same bytes either way."""
 
@@ -137,7 +139,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         prepare_docs(cat, project, docs_dir, say, options)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
-        run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all)
+        run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
+                   stencils=options.stencils)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

@@ -242,3 +242,11 @@ def test_assets_are_also_shipped_gzipped_and_the_same(sample_site: Path) -> None
     assert any(p.name.startswith("bundle.") for p in zipped) and any(p.name.startswith("main.") for p in zipped)
     for path in zipped:
         assert gzip.decompress(path.read_bytes()) == path.with_suffix("").read_bytes(), path
+
+
+def test_stencilled_pages_are_the_pages_mkdocs_renders(sample_site: Path, tmp_path: Path) -> None:
+    """Theme pages filled from a stencil (generator.mkdocs_site.stencil) equal MkDocs' own rendering."""
+    build_site(SAMPLE, tmp_path / "rendered", options=BuildOptions(stencils=False))
+    built, rendered = _tree(sample_site), _tree(tmp_path / "rendered")
+    assert built.keys() == rendered.keys()
+    assert [k for k in built if built[k] != rendered[k]] == []

@@ -11,8 +11,9 @@ What crosses it (the contract a successor theme engine must keep):
   files, ``sitemap.xml`` and the theme's assets. Nothing else is read back.
 
 ``config`` derives one build's MkDocs configuration, ``render.run_mkdocs``
-runs MkDocs with ``plugin.QingdanPlugin`` (public plugin events only), and
-``parallel`` renders theme pages on every core from those events. The rest
+runs MkDocs with ``plugin.QingdanPlugin`` (public plugin events only),
+``parallel`` renders theme pages after MkDocs' loop (on every core for large
+sites) and ``stencil`` fills alike pages from one theme rendering. The rest
 of the generator never imports MkDocs, so moving to another engine changes
 this package only.
 """

@@ -32,11 +32,12 @@ def _source_date(day: date) -> Iterator[None]:
 
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
-               *, parallel: bool, markdown_all: bool = False) -> None:
+               *, parallel: bool, markdown_all: bool = False, stencils: bool = True) -> None:
     """Build the site ``config_dict`` describes (its docs_dir must be temporary: a parallel build deletes it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
-    Python-Markdown over generated pages too (they come out the same).
+    Python-Markdown over generated pages too (they come out the same); ``stencils``
+    fills alike pages from one theme rendering (off: every page rendered, the reference).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -54,7 +55,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
         with _source_date(updated):
             config = load_config(str(config_file))
             escape_text(config)
-            config.plugins["qingdan"] = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all)
+            config.plugins["qingdan"] = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=stencils)
             build(config)
     except MkDocsException as exc:
         raise MkDocsFailed(f"MkDocs 生成失败：{exc}") from exc
