@@ -256,3 +256,27 @@ def test_export_workbook_detail_rows_without_their_item_are_named(minimal_copy: 
     out = capsys.readouterr().out
     assert f"部门职责表第 2 行：事项编码“{first}”不在事项表中，未导入" in out
     assert first not in items_of(target)
+
+
+def test_section_rows_name_the_list(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One sheet, two lists under 一、基本履职事项 / 二、配合履职事项, 序号 restarting: kinds and codes from the sections."""
+    wb = Workbook()
+    ws = first_sheet(wb)
+    ws.title = "清单"
+    ws.append(["序号", "事项名称", "县级部门", "乡镇职责", "法律法规依据"])
+    ws.append(["一、基本履职事项（1项）"])
+    ws.append([1, "河道保洁", None, "组织保洁。", "《森林法》第一条"])
+    ws.append(["二、配合履职事项（1项）"])
+    ws.append([1, "森林防火", "县林业局", "组织巡山。", None])
+    wb.save(tmp_path / "x.xlsx")
+    main(["import", str(tmp_path / "x.xlsx"), "--into", str(target), "--code-prefix", "S"])
+    got = fates(capsys.readouterr().out)
+    assert got[("清单", 2)].startswith("未导入：分部标题行“基本履职事项”") and got[("清单", 3)] == "S-JB-001（河道保洁）"
+    assert got[("清单", 5)] == "S-PH-001（森林防火）"
+    items = items_of(target)
+    assert (items["S-JB-001"]["responsibility"], items["S-PH-001"]["responsibility"]) == ("lead", "support")
+    # the statute's text then fills 《森林法》 and gives it its official title
+    statute = next((ROOT / "tests" / "data" / "laws").glob("森林法(*).md"))
+    assert main(["import-law", str(statute), "--into", str(target)]) == 0
+    [law] = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in (target / "laws").glob("*.yml")]
+    assert (law["title"], law["short"], len(law["articles"])) == ("中华人民共和国森林法", "森林法", 84)

@@ -228,7 +228,11 @@ def _facts(law: LawText, file_date: date | None) -> None:
 def law_record(law: LawText, law_id: str, existing: dict[str, Any] | None) -> dict[str, Any]:
     """The YAML mapping: text-derived fields, with an existing file's other fields kept."""
     existing = dict(existing or {})
-    out: dict[str, Any] = {"id": law_id, "title": existing.get("title") or law.title}
+    title = str(existing.get("title") or law.title)
+    if title != law.title and law_key(title) == law_key(law.title):  # 《森林法》 from a sheet gets the official title
+        existing.setdefault("short", title)
+        title = law.title
+    out: dict[str, Any] = {"id": law_id, "title": title}
     short = law.title.removeprefix("中华人民共和国")
     for key, guess in (
         ("short", short if short != law.title else None),
