@@ -237,3 +237,20 @@ def test_check_applies_the_rules_to_general_workflow(minimal_copy: Path) -> None
     markup = draw(cat.identity.general_workflow, cat, "乡呼县应通用流程")
     assert "县林业局响应" in markup
     assert next(_chart(_parse(markup)).iter(f"{SVG}title")).text == "乡呼县应通用流程图"
+
+
+def test_a_tall_chart_carries_its_printed_pages_by_reference() -> None:
+    cat = _cat()
+    steps = [Step(id=f"s{i}", actor=["grid", "township", "forestry"][i % 3], action=f"第{i}项工作处置并反馈", time_limit="2小时内") for i in range(14)]
+    steps[-1].next = []
+    markup = draw(steps, cat, "长流程")
+    root = _parse(markup)
+    pages = [e for e in root.iter("div") if e.get("class") == "qd-flow__page"]
+    assert len(pages) >= 2 and "qd-flow--pages" in (root.get("class") or "")
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    refs = [u.get("href") for u in root.iter(f"{SVG}use")]
+    assert len(refs) == 2 * len(pages) and all(r and r.startswith("#") and r[1:] in ids for r in refs)
+    # Nothing but the chart's own parts is referred to.
+    assert re.findall(r'href="([^"]*)"', markup) == refs
+    # The pages are for print: hidden from assistive technology, which reads the chart itself.
+    assert next(e for e in root.iter("div") if e.get("class") == "qd-flow__pages").get("aria-hidden") == "true"

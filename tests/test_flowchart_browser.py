@@ -6,15 +6,19 @@ The real fonts are measured here: every line of text fits its box as drawn.
 
 from __future__ import annotations
 
+import io
+import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 
 from generator.validate import check
 
-from .conftest import ROOT
+from .conftest import MINIMAL, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -121,9 +125,169 @@ def test_chart_prints_within_the_page(page: Any, base: str) -> None:
     scroller = page.locator(".qd-flow__scroll")
     assert scroller.evaluate("e => getComputedStyle(e).overflow") == "visible"
     assert scroller.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), "nothing is hidden in print"
-    chart = page.locator("svg.qd-flow__chart").bounding_box()
     content = page.locator("article, .md-content").first.bounding_box()
-    assert chart is not None and content is not None and chart["width"] <= content["width"] + 1
+    assert content is not None
+    # The chart, or the pages a tall one is printed as, within the text width.
+    drawn = [b for b in (s.bounding_box() for s in page.locator(".qd-flow svg:not(.qd-flow__legend svg)").all()) if b and b["width"]]
+    assert drawn and all(b["width"] <= content["width"] + 1 for b in drawn)
     _shot(page, "workflow-print", full=True)
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
+
+
+# --- a chart taller than a screen and a printed page --------------------------------------------
+
+TALL = ROOT / "tests" / "data" / "flowchart" / "T-009.yml"
+"""An item with a 15-step workflow, added to a copy of the minimal catalogue."""
+LANES = ["网格员", "乡镇人民政府", "县林业局"]
+
+
+@pytest.fixture(scope="module")
+def tall(tmp_path_factory: pytest.TempPathFactory, build_site_of: Callable[[Path], Path], serve: Callable[..., str]) -> str:
+    folder = tmp_path_factory.mktemp("tall") / "catalogue"
+    shutil.copytree(MINIMAL, folder)
+    shutil.copy(TALL, folder / "items" / "a" / "T-009.yml")
+    return serve(build_site_of(folder), prefix="/qingdan/")
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["default", "large-text"])
+def test_tall_chart_is_shown_whole_on_a_desktop(page: Any, tall: str, large: bool) -> None:
+    if large:
+        page.add_init_script("localStorage.setItem('qd-large', '1')")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(tall + "items/T-009/")
+    scroller = page.locator(".qd-flow__scroll")
+    chart = page.locator("svg.qd-flow__chart")
+    size = scroller.evaluate("e => ({scroll: e.scrollHeight, client: e.clientHeight})")
+    assert size["scroll"] <= size["client"] + 1, "the chart box cuts the chart off"
+    box, whole = chart.bounding_box(), scroller.bounding_box()
+    assert box is not None and whole is not None and box["height"] > 900, "a chart taller than the window"
+    # Every step, down to the last, can be seen by scrolling the page alone.
+    for step in ["apply", "review", "archive"]:
+        shape = page.locator(f"g.qd-step[data-step='{step}'] rect, g.qd-step[data-step='{step}'] polygon").first
+        shape.scroll_into_view_if_needed()
+        b = shape.bounding_box()
+        assert b is not None
+        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('g.qd-step')?.dataset.step", [b["x"] + b["width"] / 2, b["y"] + b["height"] / 2])
+        assert hit == step
+    _shot(page, "tall-1280" + ("-large" if large else ""))
+
+
+def test_nothing_floats_over_the_chart(page: Any, tall: str) -> None:
+    """Material's back-to-top button shows on scrolling up; over the chart, the chart stays on top."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(tall + "items/T-009/")
+    top = page.locator(".md-top")
+    chart = page.locator(".qd-flowchart")
+    page.evaluate("document.querySelector('.qd-flowchart').scrollIntoView()")
+    page.mouse.wheel(0, 900)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(400)
+    assert top.is_visible(), "the button shows (the test would prove nothing otherwise)"
+    b, c = top.bounding_box(), chart.bounding_box()
+    assert b is not None and c is not None
+    points = [(b["x"] + b["width"] * fx, b["y"] + b["height"] * fy) for fx in (0.1, 0.3, 0.5, 0.7, 0.9) for fy in (0.3, 0.7)]
+    shared = [(x, y) for x, y in points if c["x"] < x < c["x"] + c["width"] and c["y"] < y < c["y"] + c["height"]]
+    assert shared, "the button and the chart share some of the screen (else the test proves nothing)"
+    assert page.evaluate("pts => pts.map(([x, y]) => !!document.elementFromPoint(x, y)?.closest('.qd-flowchart'))", shared) == [True] * len(shared)
+
+
+def test_large_text_scales_the_chart_text(page: Any, tall: str) -> None:
+    size = """() => ({
+      chart: document.querySelector('g.qd-step text').getBoundingClientRect().height,
+      body: document.querySelector('ol.qd-steps li').getBoundingClientRect().height / 1 })"""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(tall + "items/T-009/")
+    normal = page.evaluate(size)
+    page.evaluate("localStorage.setItem('qd-large', '1')")
+    page.reload()
+    large = page.evaluate(size)
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
+    assert body > 20
+    # The chart's words grow as much as the page's.
+    assert large["chart"] / normal["chart"] == pytest.approx(large["body"] / normal["body"], rel=0.15)
+
+
+def _pdf_lines(pdf: bytes) -> list[list[tuple[str, float]]]:
+    """Per printed page: each line of text with its height on the page (PDF y grows upwards)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages: list[list[tuple[str, float]]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if not text.strip():
+            return
+        lines = pages[-1]
+        if lines and abs(lines[-1][1] - y) < 0.5:
+            lines[-1] = (lines[-1][0] + _plain(text.strip()), lines[-1][1])
+        else:
+            lines.append((_plain(text.strip()), y))
+
+    for p in reader.pages:
+        pages.append([])
+        p.extract_text(visitor_text=visit)
+    return pages
+
+
+RADICALS = str.maketrans("⺠⻔⻬⻓⻅⻋⻛⻢⻚", "民门齐长见车风马页")
+"""CJK radicals-supplement characters the font's PDF text maps some ideographs to (no NFKC form)."""
+
+
+def _plain(text: str) -> str:
+    """The PDF's text names some ideographs by Kangxi or supplement radicals: back to the usual characters."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch for ch in text).translate(RADICALS)
+
+
+def _print(page: Any, url: str) -> list[list[tuple[str, float]]]:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    SCREENS.mkdir(exist_ok=True)
+    (SCREENS / f"flowchart-print-{name}.pdf").write_bytes(pdf)
+    return _pdf_lines(pdf)
+
+
+def _steps_on(lines: list[tuple[str, float]]) -> dict[int, float]:
+    """Step number -> height of the first line of its box (box text starts with ①, ②, …)."""
+    return {ord(t[0]) - 0x2460 + 1: y for t, y in lines if "\u2460" <= t[0] <= "\u2473"}
+
+
+def _lane_row(lines: list[tuple[str, float]]) -> float | None:
+    """Height of the lane row (its names print as one line, then the 返回 column's heading)."""
+    return next((y for t, y in lines if t == "".join(LANES) + "返回"), None)
+
+
+def test_printed_tall_chart_keeps_its_lane_names_on_every_page(page: Any, tall: str) -> None:
+    pages = _print(page, tall + "items/T-009/")
+    with_steps = [i for i, lines in enumerate(pages) if _steps_on(lines)]
+    assert len(with_steps) >= 2, "a 15-step chart spans pages"
+    seen: list[int] = []
+    for i in with_steps:
+        steps, lanes = _steps_on(pages[i]), _lane_row(pages[i])
+        # Each page of the chart starts under its own lane row.
+        assert lanes is not None, f"page {i + 1} has no lane names"
+        assert lanes > max(steps.values()), f"page {i + 1}: lane names are not above the chart"
+        seen += steps
+    # Every step box printed once: the chart is cut between rows, never through a box.
+    assert sorted(seen) == list(range(1, 16))
+    first = with_steps[0]
+    heading = [y for t, y in pages[first] if t == "办理流程"]
+    assert heading and heading[0] > (_lane_row(pages[first]) or 0), "the heading starts the chart's first page"
+    # No page holds only the cite box.
+    last = [t for t, _ in pages[-1]]
+    assert any(t.startswith("永久网址") for t in last)
+    assert any("测编办" in t for t in last), "the cite box is printed with what comes before it"
+
+
+def test_printed_short_chart_stays_on_one_page_with_its_lane_names(page: Any, tall: str) -> None:
+    pages = _print(page, tall + "items/T-001/")
+    with_steps = [i for i, lines in enumerate(pages) if _steps_on(lines)]
+    assert len(with_steps) == 1
+    lines = pages[with_steps[0]]
+    assert sorted(_steps_on(lines)) == [1, 2, 3, 4]
+    lanes = next((y for t, y in lines if t == "".join(LANES)), None)
+    assert lanes is not None and lanes > max(_steps_on(lines).values())
+    assert any(t == "办理流程" for t, _ in lines)

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.flowchart import paging
 from generator.flowchart.geom import LANE_W, Box, Layout
 from generator.flowchart.layout import layout
 from generator.flowchart.svg import nodes_of
@@ -346,3 +347,28 @@ def workflows(draw: st.DrawFn) -> list[Step]:
 @given(workflows())
 def test_any_workflow_is_drawn_soundly(steps: list[Step]) -> None:
     assert_sound(lay_out(steps))
+
+
+def test_printed_pages_cut_between_rows() -> None:
+    """A chart taller than an A4 page is cut into bands that fit a page, never through a box or a label."""
+    paged = 0
+    for name, cat, steps in _all_charts():
+        lay = lay_out(steps, cat)
+        pages = paging.bands(lay)
+        s = paging.scale(lay)
+        assert pages[0][0] == 0 and pages[-1][1] == lay.height, name
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(pages)), name
+        if len(pages) == 1:
+            assert (lay.header_height + lay.height) * s <= paging.FIRST_ROOM, name
+            continue
+        paged += 1
+        for i, (top, bottom) in enumerate(pages):
+            room = paging.FIRST_ROOM if i == 0 else paging.ROOM
+            assert (lay.header_height + bottom - top) * s <= room + 0.01, f"{name}: band {i} overflows its page"
+        for cut in [bottom for _, bottom in pages[:-1]]:
+            for box in lay.boxes:
+                assert not box.y < cut < box.bottom, f"{name}: the cut at {cut} goes through box {box.id}"
+            for label in lay.labels:
+                _, y0, _, y1 = label.bbox()
+                assert not y0 < cut < y1, f"{name}: the cut at {cut} goes through label {label.text!r}"
+    assert paged > 10

@@ -11,6 +11,7 @@ import hashlib
 import html
 import math
 
+from generator.flowchart import paging
 from generator.flowchart.geom import LANE_W, Box, Edge, Layout, Text
 from generator.flowchart.layout import Node, layout
 from generator.model import Catalogue, Step, flow_successors
@@ -79,19 +80,37 @@ def draw(steps: list[Step], cat: Catalogue, title: str) -> str:
     digest = hashlib.sha1("\n".join([title] + [f"{n.id}|{n.actor}|{n.action}" for n in nodes]).encode()).hexdigest()
     uid = f"qdf-{digest[:10]}"
     # Wider than a phone's screen: the legend tells phone readers the chart scrolls sideways.
-    wide = " qd-flow--wide" if lay.width > PHONE else ""
+    classes = "qd-flow" + (" qd-flow--wide" if lay.width > PHONE else "")
+    pages = paging.bands(lay)
+    if len(pages) > 1:
+        classes += " qd-flow--pages"
+    ref = uid if len(pages) > 1 else None
     return "".join(
         [
-            f'<div class="qd-flow{wide}" id="{uid}">',
+            f'<div class="{classes}" id="{uid}">',
             # Focusable so keyboard users can scroll it (axe: scrollable-region-focusable).
             '<div class="qd-flow__scroll" tabindex="0" role="region" aria-label="流程图（可左右滚动）">',
-            _header(lay),
-            _chart(lay, uid, title, describe(nodes, labels)),
+            _header(lay, ref),
+            _chart(lay, uid, title, describe(nodes, labels), ref),
             "</div>",
+            _pages(lay, uid, pages) if ref else "",
             _legend(),
             "</div>",
         ]
     )
+
+
+def _pages(lay: Layout, uid: str, pages: list[tuple[float, float]]) -> str:
+    """The printed pages of a tall chart: each band of the chart under the lane row, both drawn by reference."""
+    w, hh = _n(lay.width), _n(lay.header_height)
+    out = ['<div class="qd-flow__pages" aria-hidden="true">']
+    for top, bottom in pages:
+        out.append(
+            f'<div class="qd-flow__page"><svg width="{w}" height="{hh}" viewBox="0 0 {w} {hh}"><use href="#{uid}-lanes"/></svg>'
+            f'<svg width="{w}" height="{_n(bottom - top)}" viewBox="0 {_n(top)} {w} {_n(bottom - top)}"><use href="#{uid}-body"/></svg></div>'
+        )
+    out.append("</div>")
+    return "".join(out)
 
 
 def describe(nodes: list[Node], labels: dict[str, str]) -> str:
@@ -161,11 +180,13 @@ def _lane_rects(lay: Layout, y: float, h: float) -> str:
     return "".join(out)
 
 
-def _header(lay: Layout) -> str:
+def _header(lay: Layout, ref: str | None) -> str:
+    """The lane row; with ``ref``, its drawing is a group the printed pages reuse."""
     h = lay.header_height
     out = [
         f'<svg class="qd-flow__lanes" aria-hidden="true" width="{_n(lay.width)}" height="{_n(h)}" '
         f'viewBox="0 0 {_n(lay.width)} {_n(h)}" font-family="{FONTS}">',
+        f'<g id="{ref}-lanes" font-family="{FONTS}">' if ref else "",
         f'<rect x="0" y="0" width="{_n(lay.width)}" height="{_n(h)}" fill="#ffffff"/>',
     ]
     for lane in lay.lanes:
@@ -180,24 +201,25 @@ def _header(lay: Layout) -> str:
         out.append(_text(Text(x + w / 2, (h - 19) / 2 + 15, "返回", 14, bold=True)))
     right = lay.width if column else lay.lanes[-1].x + LANE_W
     out.append(f'<line x1="0" y1="{_n(h - 1)}" x2="{_n(right)}" y2="{_n(h - 1)}" stroke="{INK}" stroke-width="2"/>')
-    out.append("</svg>")
+    out.append("</g></svg>" if ref else "</svg>")
     return "".join(out)
 
 
-def _chart(lay: Layout, uid: str, title: str, desc: str) -> str:
+def _chart(lay: Layout, uid: str, title: str, desc: str, ref: str | None) -> str:
     w, h = _n(lay.width), _n(lay.height)
     out = [
         f'<svg class="qd-flow__chart" role="img" aria-labelledby="{uid}-t" aria-describedby="{uid}-d" '
         f'width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONTS}">',
         f'<title id="{uid}-t">{esc(chart_name(title))}</title>',
         f'<desc id="{uid}-d">{esc(desc)}</desc>',
+        f'<g id="{ref}-body" font-family="{FONTS}">' if ref else "",
         _lane_rects(lay, 0, lay.height),
     ]
     out += [_edge(e) for e in lay.edges]
     out += [_box(b) for b in lay.boxes]
     fills = {"handover": HANDOVER, "loop": MUTED}
     out += [_text(t, fills.get(t.role, INK), halo=True) for t in lay.labels]
-    out.append("</svg>")
+    out.append("</g></svg>" if ref else "</svg>")
     return "".join(out)
 
 
