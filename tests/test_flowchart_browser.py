@@ -168,7 +168,8 @@ def test_tall_chart_is_shown_whole_on_a_desktop(page: Any, tall: str, large: boo
         shape.scroll_into_view_if_needed()
         b = shape.bounding_box()
         assert b is not None
-        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('g.qd-step')?.dataset.step", [b["x"] + b["width"] / 2, b["y"] + b["height"] / 2])
+        centre = [b["x"] + b["width"] / 2, b["y"] + b["height"] / 2]
+        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('g.qd-step')?.dataset.step", centre)
         assert hit == step
     _shot(page, "tall-1280" + ("-large" if large else ""))
 
@@ -190,7 +191,8 @@ def test_nothing_floats_over_the_chart(page: Any, tall: str) -> None:
     points = [(b["x"] + b["width"] * fx, b["y"] + b["height"] * fy) for fx in (0.1, 0.3, 0.5, 0.7, 0.9) for fy in (0.3, 0.7)]
     shared = [(x, y) for x, y in points if c["x"] < x < c["x"] + c["width"] and c["y"] < y < c["y"] + c["height"]]
     assert shared, "the button and the chart share some of the screen (else the test proves nothing)"
-    assert page.evaluate("pts => pts.map(([x, y]) => !!document.elementFromPoint(x, y)?.closest('.qd-flowchart'))", shared) == [True] * len(shared)
+    on_top = page.evaluate("pts => pts.map(([x, y]) => !!document.elementFromPoint(x, y)?.closest('.qd-flowchart'))", shared)
+    assert on_top == [True] * len(shared)
 
 
 def test_large_text_scales_the_chart_text(page: Any, tall: str) -> None:
@@ -239,14 +241,16 @@ def _plain(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch for ch in text).translate(RADICALS)
 
 
-def _print(page: Any, url: str) -> list[list[tuple[str, float]]]:
+def _print(page: Any, url: str, large: bool = False) -> list[list[tuple[str, float]]]:
+    if large:
+        page.add_init_script("localStorage.setItem('qd-large', '1')")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url)
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     name = url.rstrip("/").rsplit("/", 1)[-1]
     SCREENS.mkdir(exist_ok=True)
-    (SCREENS / f"flowchart-print-{name}.pdf").write_bytes(pdf)
+    (SCREENS / f"flowchart-print-{name}{'-large' if large else ''}.pdf").write_bytes(pdf)
     return _pdf_lines(pdf)
 
 
@@ -260,8 +264,9 @@ def _lane_row(lines: list[tuple[str, float]]) -> float | None:
     return next((y for t, y in lines if t == "".join(LANES) + "返回"), None)
 
 
-def test_printed_tall_chart_keeps_its_lane_names_on_every_page(page: Any, tall: str) -> None:
-    pages = _print(page, tall + "items/T-009/")
+@pytest.mark.parametrize("large", [False, True], ids=["default", "large-text"])
+def test_printed_tall_chart_keeps_its_lane_names_on_every_page(page: Any, tall: str, large: bool) -> None:
+    pages = _print(page, tall + "items/T-009/", large)
     with_steps = [i for i, lines in enumerate(pages) if _steps_on(lines)]
     assert len(with_steps) >= 2, "a 15-step chart spans pages"
     seen: list[int] = []

@@ -107,7 +107,8 @@ def _pages(lay: Layout, uid: str, pages: list[tuple[float, float]]) -> str:
     for top, bottom in pages:
         out.append(
             f'<div class="qd-flow__page"><svg width="{w}" height="{hh}" viewBox="0 0 {w} {hh}"><use href="#{uid}-lanes"/></svg>'
-            f'<svg width="{w}" height="{_n(bottom - top)}" viewBox="0 {_n(top)} {w} {_n(bottom - top)}"><use href="#{uid}-body"/></svg></div>'
+            f'<svg width="{w}" height="{_n(bottom - top)}" viewBox="0 {_n(top)} {w} {_n(bottom - top)}">'
+            f'<use href="#{uid}-body"/></svg></div>'
         )
     out.append("</div>")
     return "".join(out)
