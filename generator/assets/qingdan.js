@@ -19,6 +19,7 @@
         var on = !root.classList.contains(cls);
         root.classList.toggle(cls, on);
         store(cls, on);
+        markScrollables();
         Array.prototype.forEach.call(document.querySelectorAll('[data-qd-pref="' + button.getAttribute("data-qd-pref") + '"]'), function (b) {
           b.setAttribute("aria-pressed", on ? "true" : "false");
         });
@@ -216,9 +217,35 @@
     });
   }
 
+  /* The header search overlay closes once keyboard focus has left it (Tab past the last result). */
+  function setupSearchFocus() {
+    var box = document.querySelector("[data-qd-search]");
+    var toggle = document.getElementById("__search");
+    if (!box || !toggle) return;
+    box.addEventListener("focusout", function (e) {
+      if (toggle.checked && e.relatedTarget && !box.contains(e.relatedTarget)) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change"));
+      }
+    });
+  }
+
+  /* A table wider than the screen scrolls in its own box: that box must be reachable by keyboard. */
+  function markScrollables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .qd-table-wrap, .qd-flowchart"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "可横向滚动的表格");
+      }
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
   }
-  ready(function () { setupPrefs(); setupTable(); setupAnswer(); setupTownButtons(); });
+  ready(function () { setupPrefs(); setupTable(); setupAnswer(); setupTownButtons(); setupSearchFocus(); });
+  window.addEventListener("load", markScrollables);
+  window.addEventListener("resize", markScrollables);
 })();
