@@ -39,7 +39,7 @@ def workflow(rnd: random.Random) -> list[Step]:
                 others.add(rnd.randrange(0, i + 1))
             targets = [i + 1] + sorted(others)
             whens = rnd.sample(CONDITIONS, len(targets))
-            kw["branches"] = [Branch(when=w, next=ids[t]) for w, t in zip(whens, targets)]
+            kw["branches"] = [Branch(when=w, next=ids[t]) for w, t in zip(whens, targets, strict=True)]
             action = f"是否{rnd.choice(OBJECTS)}"
         elif roll < 0.32 and i + 2 < n:
             kw["next"] = [ids[i + 1], ids[rnd.randrange(i + 2, n)]]

@@ -117,7 +117,7 @@ class Router:
         self.tops = [b.y for b in boxes]
         self.dep = dep
         self.routed: list[Edge] = []
-        self._routes: dict[tuple[int, bool], list[_Route]] = {}
+        self._routes: dict[tuple[int, str], list[_Route]] = {}
         self._split: dict[int, tuple[list[Point], list[Line], list[Line]]] = {}
         self.channels = sorted(
             (b * LANE_W + off for b in range(lanes + 1) for off in TRACKS if 0 < b * LANE_W + off < lanes * LANE_W),
@@ -161,52 +161,71 @@ class Router:
             route.fixed = self._hugging(route.segs, edge) * 400 + route.least if self._fits(route.segs) else math.inf
         return route.fixed
 
-    def _candidates(self, edge: Edge, src: Box, dst: Box, spare: bool) -> list[_Route]:
-        """Every route the edge may take, cheapest first by length and bends (the same in every pass).
+    def _candidates(self, edge: Edge, src: Box, dst: Box, tier: str) -> list[_Route]:
+        """The routes of one tier, cheapest first by length and bends (the same in every pass).
 
-        With ``spare``, the routes down lane centres instead: the direct ones were already tried.
+        "direct" runs straight or with one jog; "all" adds the gutter tracks; "spare" is the lane
+        centres and the track right of the lanes, tried when every route of "all" runs on another line.
         """
+        key = (id(edge), tier)
+        if key in self._routes:
+            return self._routes[key]
         tx, ty = dst.cx, dst.y
         arr = ty - ARR
         cands: list[list[Point]] = []
-        channels = [c for c in self.spare if c not in (src.cx, tx)] if spare else self.channels
+        channels = [c for c in self.spare if c not in (src.cx, tx)] if tier == "spare" else self.channels
+        direct = tier != "spare"
+        tracks = tier != "direct"
         if edge.port == "bottom":
             px, py = src.cx, src.bottom
             dep = py + self.dep[src.index]
-            if not spare:
+            if direct:
                 if px == tx:
                     cands.append([(px, py), (tx, ty)])
                 cands.append([(px, py), (px, dep), (tx, dep), (tx, ty)])
                 cands.append([(px, py), (px, arr), (tx, arr), (tx, ty)])
-            for xc in sorted(channels, key=lambda c: (abs(c - px) + abs(c - tx), c)):
+            for xc in sorted(channels, key=lambda c: (abs(c - px) + abs(c - tx), c)) if tracks else []:
                 cands.append([(px, py), (px, dep), (xc, dep), (xc, arr), (tx, arr), (tx, ty)])
         else:
             sign = 1 if edge.port == "right" else -1
             px, py = (src.right if sign > 0 else src.x), src.cy
-            if (tx - px) * sign > 10 and not spare:
+            if (tx - px) * sign > 10 and direct:
                 cands.append([(px, py), (tx, py), (tx, ty)])
-            side = [c for c in channels if (c - px) * sign > 4]
+            side = [c for c in channels if (c - px) * sign > 4] if tracks else []
             for xc in sorted(side, key=lambda c: (abs(c - px) + abs(c - tx), c)):
                 cands.append([(px, py), (xc, py), (xc, arr), (tx, arr), (tx, ty)])
         routes = [_Route(bound(segs), segs, points) for points in map(clean, cands) for segs in [segments(points)]]
-        return sorted(routes, key=lambda r: r.least)
+        self._routes[key] = sorted(routes, key=lambda r: r.least)
+        return self._routes[key]
+
+    def _track_floor(self, edge: Edge, src: Box, dst: Box) -> float:
+        """The least a route by a gutter track can cost: the distance, and its bends (5 from the bottom, 4 from a side)."""
+        px, py = (src.cx, src.bottom) if edge.port == "bottom" else (src.right if edge.port == "right" else src.x, src.cy)
+        bends = 5 if edge.port == "bottom" else 4
+        if px in self.channels or dst.cx in self.channels:
+            bends = 1  # a track on the port's or the target's line would merge segments
+        return abs(dst.cx - px) + abs(dst.y - py) + 30 * (bends + 1)
 
     def forward(self, edge: Edge, src: Box, dst: Box) -> list[Point]:
         others = _Others(edge, self.routed, self._split)
         fits: list[tuple[float, list[Point]]] = []
-        for spare in (False, True):
-            routes = self._routes.get((id(edge), spare))
-            if routes is None:
-                routes = self._routes[(id(edge), spare)] = self._candidates(edge, src, dst, spare)
-            best = self._best(routes, edge, others, fits)
-            if best is not None:
-                return best
+        # A direct route cheaper than any track route could be is the one the full search would choose.
+        best = self._best(self._candidates(edge, src, dst, "direct"), edge, others, fits)
+        if best is None or best[0] >= self._track_floor(edge, src, dst):
+            fits = []
+            best = self._best(self._candidates(edge, src, dst, "all"), edge, others, fits)
+        if best is None:
+            best = self._best(self._candidates(edge, src, dst, "spare"), edge, others, fits)
+        if best is not None:
+            return best[1]
         if not fits:
             raise AssertionError(f"no route from {edge.source} to {edge.target}")  # gutters are always free
         return min(fits, key=lambda r: r[0])[1]
 
-    def _best(self, routes: list[_Route], edge: Edge, others: _Others, fits: list[tuple[float, list[Point]]]) -> list[Point] | None:
-        """The cheapest route that runs along no other line; every route that fits goes to ``fits``."""
+    def _best(
+        self, routes: list[_Route], edge: Edge, others: _Others, fits: list[tuple[float, list[Point]]]
+    ) -> tuple[float, list[Point]] | None:
+        """The cheapest route that runs along no other line, with its cost; every route that fits goes to ``fits``."""
         best: tuple[float, list[Point]] | None = None
         # Crossings weigh most, then lines hugging a box they do not belong to, then length and bends.
         for route in routes:
@@ -220,4 +239,4 @@ class Router:
                 continue
             if best is None or fits[-1][0] < best[0]:
                 best = fits[-1]
-        return best[1] if best else None
+        return best
