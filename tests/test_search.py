@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.citations import cn_numeral
 from generator.search.index import build_index, fnv1a
-from generator.search.text import article_names, item_text, joined, norm, runs
+from generator.search.text import article_names, compact, item_text, joined, norm, runs
 from generator.search.write import index_site
 from generator.validate import check
 
@@ -41,6 +41,28 @@ def test_item_text_has_what_search_promises() -> None:
         assert norm(cat.law[citation.law].title) in text
 
 
+SAMPLE = ROOT / "catalogue"
+
+
+def test_item_text_has_what_the_item_page_shows() -> None:
+    """Workflow actors (full and short names), time limits, codes without separators, law + article."""
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    item = cat.item["SX-CXJS-001"]
+    text = joined(item_text(cat, item))
+    assert compact(item.code) == "sxcxjs001" and "sxcxjs001" in text.split("\n")
+    for step in item.workflow:
+        dept = cat.department.get(step.actor)
+        names = [dept.name, dept.label] if dept else [cat.actor_label(step.actor)]
+        assert all(norm(n) in text for n in names), step.actor
+        assert not step.time_limit or norm(step.time_limit) in text
+    citation = next(c for c in item.basis if c.articles)
+    law = cat.law[citation.law]
+    typed = [norm(t) for t in item_text(cat, item).typed]
+    for name in (law.title, law.label):
+        assert norm(name + article_names(citation.articles[0])[1]) in typed  # 城乡规划法第六十五条
+
+
 def _records(shard: bytes) -> dict[str, int]:
     """Gram -> record kind, read back from a gram file."""
     data, i, out = gzip.decompress(shard), 0, {}
@@ -71,9 +93,9 @@ def test_every_gram_is_in_the_file_its_hash_names() -> None:
     shards = int(index.manifest["shards"])  # type: ignore[call-overload]
     name = norm(cat.items[0].name)
     for gram in {name[:1], name[:2], name[:3]}:
-        assert gram in _records(index.files[f"g/{fnv1a(gram) % shards}.bin"])
-    codes = json.loads(gzip.decompress(index.files["c/0.bin"]))
-    assert codes[norm(cat.items[0].code)] == 0
+        assert gram in _records(index.files[f"g/{fnv1a(gram) % shards}"])
+    codes = json.loads(gzip.decompress(index.files["c/0"]))
+    assert codes[compact(cat.items[0].code)] == 0
 
 
 def test_index_is_byte_identical_across_builds(tmp_path: Path) -> None:
@@ -87,4 +109,66 @@ def test_index_is_byte_identical_across_builds(tmp_path: Path) -> None:
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     meta = json.loads((tmp_path / "a" / "search-index" / "meta.json").read_text(encoding="utf-8"))
-    assert (tmp_path / "a" / "search-index" / meta["data"]).is_dir()
+    assert (tmp_path / "a" / "search-index" / meta["manifest"]).is_file()
+
+
+def _site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_one_edited_item_changes_only_its_own_index_files(tmp_path: Path) -> None:
+    """Files are named by their content: an edit leaves the other files' names and bytes alone."""
+    from generator.search.write import digest
+
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    index_site(tmp_path / "before", cat)
+    item = cat.item["SX-CXJS-001"]
+    item.keywords.append("宅前堆物")  # ten new grams at most, one display record
+    index_site(tmp_path / "after", cat)
+    before, after = _site_files(tmp_path / "before"), _site_files(tmp_path / "after")
+    assert all(rel == "search-index/meta.json" or rel.endswith(f"-{digest(data, 12 if 'manifest' in rel else 6)}.bin") for rel, data in after.items())
+    changed = set(after) - set(before)
+    assert 2 <= len(changed) <= 13 and len(after) > 100, (sorted(changed), len(after))  # grams, d/, manifest
+    kept = set(after) & set(before) - {"search-index/meta.json"}
+    assert all(before[rel] == after[rel] for rel in kept)
+    assert any(rel.startswith("search-index/d/") for rel in kept) and any(rel.startswith("search-index/g/") for rel in kept)
+
+
+def _reads(char: str) -> set[str]:
+    """Toneless readings with zh/ch/sh and -ng folded, the near sounds confusions.txt allows."""
+    from pypinyin import Style, pinyin
+
+    out = set()
+    for p in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
+        for hard, soft in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+            p = p.replace(hard, soft, 1) if p.startswith(hard) else p
+        out.add(p[:-1] if p.endswith("ng") else p)
+    return out
+
+
+def test_every_confusion_sounds_or_looks_alike() -> None:
+    from generator.search.forgiving import confusion_groups
+
+    groups = confusion_groups()
+    assert len(groups) > 100
+    for line, chars, note in groups:
+        assert len(chars) >= 2 and len(set(chars)) == len(chars), line
+        assert all(len(c) == 1 for c in chars), line
+        if "形近" in note:
+            continue
+        for c in chars:
+            assert any(_reads(c) & _reads(o) for o in chars if o != c), f"confusions.txt:{line}: {c}"
+
+
+def test_forgiving_lists_are_cut_to_the_catalogue() -> None:
+    from generator.search.forgiving import manifest_part, synonyms
+
+    assert any("盖房" in s.everyday for s in synonyms())
+    part = manifest_part({"秆": 5, "竿": 9, "规": 1}, lambda word: word == "建房")
+    confusions = {c[0]: c[1:] for c in part["confusions"]}  # type: ignore[union-attr]
+    assert confusions["杆"] == "竿秆"  # only characters the catalogue uses, most used first
+    assert confusions["归"] == "规" and "秆" in confusions["竿"]
+    assert all(set(alts) <= {"秆", "竿", "规"} for alts in confusions.values())
+    assert dict(part["synonyms"])["盖房"] == ["建房"]  # type: ignore[arg-type]
+    assert all(words == ["建房"] for _, words in part["synonyms"])  # type: ignore[union-attr]

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
 from generator.model import Catalogue, Item
 from generator.search.text import DATA, item_text, joined, norm
 from generator.validate import check
+
+from .site_helpers import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalogue"
@@ -39,6 +41,12 @@ def results(page: Any, base: str, **params: str) -> list[str]:
     page.wait_for_function("document.querySelector('[data-qd-search-page]').dataset.qdDone !== undefined")
     codes: list[str] = page.locator("[data-qd-results] .qd-hit__code").all_inner_texts()
     return codes
+
+
+def pages_shown(page: Any) -> list[str]:
+    """The township/department/law/category pages listed above the items, best first (their paths)."""
+    return [h.split("/qingdan/", 1)[-1] for h in
+            page.locator(".qd-hits--pages a").evaluate_all("els => els.map(e => e.getAttribute('href'))")]
 
 
 def matching(cat: Catalogue, query: str) -> list[Item]:
@@ -177,6 +185,103 @@ def test_without_javascript_the_page_says_so(chromium: Any, sample_site: Path, s
         context.close()
 
 
+# ---- forgiving queries (issue 14) ---------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "meant"), [("秸杆禁烧", "秸秆禁烧"), ("违归建房", "违规建房"), ("森林放火", "森林防火")])
+def test_misspelling_is_corrected(page: Any, base: str, sample: Catalogue, typed: str, meant: str) -> None:
+    assert not matching(sample, typed) and matching(sample, meant)
+    codes = results(page, base, q=typed)
+    assert {i.code for i in matching(sample, meant)} <= set(codes)
+    assert codes[0] in {i.code for i in matching(sample, meant)}
+    note = page.locator(".qd-search-note")
+    assert typed in note.inner_text() and note.get_by_role("link", name=meant).count() == 1
+    assert meant in page.locator("[data-qd-results] mark").all_inner_texts()  # the corrected word is marked
+
+
+@pytest.mark.parametrize(("typed", "words"), [("盖房", ["建房"]), ("乱建房", ["违规建房", "违法建设"])])
+def test_everyday_words_find_the_lists_words(page: Any, base: str, sample: Catalogue, typed: str, words: list[str]) -> None:
+    assert not matching(sample, typed)
+    meant = {i.code for w in words for i in matching(sample, w)}
+    assert meant and meant <= set(results(page, base, q=typed))
+    assert all(w in page.locator(".qd-search-note").inner_text() for w in words)
+
+
+def test_code_without_separators_or_prefix(page: Any, base: str, sample: Catalogue) -> None:
+    for query in ("CXJS001", "sxcxjs001", "SX CXJS 001", "ｃｘｊｓ００１"):
+        assert results(page, base, q=query)[0] == "SX-CXJS-001", query
+
+
+def test_law_with_its_article(page: Any, base: str, sample: Catalogue) -> None:
+    law = sample.law["chengxiang-guihua"]
+    cites = {i.code for i in sample.items for c in i.basis if c.law == law.id and "65" in c.articles}
+    assert cites
+    for query in ("城乡规划法第六十五条", "中华人民共和国城乡规划法第65条"):
+        assert set(results(page, base, q=query)) == cites, query
+        assert pages_shown(page)[0] == f"laws/{law.id}/"
+
+
+def test_township_and_department_pages_come_first(page: Any, base: str, sample: Catalogue) -> None:
+    town = next(t for t in sample.townships if t.name == "城关镇")
+    results(page, base, q="城关镇")
+    assert pages_shown(page)[0] == f"townships/{town.id}/"
+    dept = next(d for d in sample.departments if d.short)
+    results(page, base, q=dept.name)
+    assert pages_shown(page)[0] == f"departments/{dept.id}/"
+    # In the header box too: the first link is the township page, and it opens it.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base)
+    page.keyboard.press("/")
+    page.keyboard.type("城关镇")
+    page.wait_for_function("document.querySelector('[data-qd-search]').dataset.qdDone === '城关镇'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/townships/{town.id}/")
+
+
+def test_match_inside_a_duty_is_quoted(page: Any, base: str, sample: Catalogue) -> None:
+    item = sample.item["SX-CXJS-001"]
+    duty = item.township.duties[0] if item.township else ""
+    query = duty[4:10]
+    assert query and norm(query) not in norm(item.name)
+    results(page, base, q=query)
+    hit = page.locator("[data-qd-results] .qd-hit", has=page.locator(".qd-hit__code", has_text=item.code))
+    snippet = hit.locator(".qd-hit__snippet")
+    snippet.wait_for()
+    assert query in snippet.inner_text() and query in "".join(snippet.locator("mark").all_inner_texts())
+
+
+def shown_by_item_pages(site: Path, cat: Catalogue, text: str) -> set[str]:
+    return {i.code for i in cat.items if text in parse(site / "items" / i.code / "index.html").visible}
+
+
+def test_actors_and_time_limits_find_every_page_that_shows_them(page: Any, base: str, sample: Catalogue,
+                                                                sample_site: Path) -> None:
+    limits = sorted({s.time_limit for i in sample.items for s in i.workflow if s.time_limit})
+    actors = [d for d in sample.departments if any(s.actor == d.id for i in sample.items for s in i.workflow)][:4]
+    queries = [d.name for d in actors] + [d.short for d in actors if d.short] + [t for t in limits if "小时" in t][:4]
+    assert len(queries) >= 8
+    for query in queries:
+        shown = shown_by_item_pages(sample_site, sample, query)
+        assert shown, query
+        assert shown <= set(results(page, base, q=query)), query
+
+
+def test_no_results_page_suggests_and_links_to_browse(page: Any, base: str, sample: Catalogue) -> None:
+    assert results(page, base, q="量子纠缠") == []
+    box = page.locator("[data-qd-noresults]")
+    assert "量子纠缠" in box.inner_text()
+    for name, path in (("按类别", "categories/"), ("按乡镇（街道）", "townships/"), ("按部门", "departments/")):
+        assert box.get_by_role("link", name=name).get_attribute("href").endswith(path)
+    # A query whose parts find something on their own suggests them.
+    assert results(page, base, q="违规建房 量子纠缠") == []
+    box.get_by_role("link", name="违规建房").click()
+    page.wait_for_url("**/search/?q=" + quote("违规建房"))
+    page.wait_for_function("document.querySelector('[data-qd-search-page]').dataset.qdDone !== undefined")
+    assert page.locator("[data-qd-results] .qd-hit").count() > 0
+    page.goto(base + "search/?q=量子纠缠")
+    page.locator("[data-qd-noresults]").get_by_role("link", name="按乡镇（街道）").click()
+    page.wait_for_url("**/townships/")
+
+
 # ---- budgets on a generated catalogue -------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -204,15 +309,15 @@ def test_bytes_per_query_within_budget(page: Any, generated_site: Path, serve: C
     page.goto(base)
     page.wait_for_load_state("networkidle")
     engine = page.evaluate("""() => performance.getEntriesByType('resource')
-        .filter(e => /search\\/search\\.(js|css)/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)""")
+        .filter(e => /search\\/search(-ui)?\\.(js|css)/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)""")
     assert engine > 0
     queries = ["工业园区消防安全隐患登记", "第三十四条", "违规建房", "BX-03-00123", "网格员巡查发现",
                "协助县级部门开展调查取证", "森林防火宣传教育", "指导村（社区）"]
     first = engine + page.evaluate(BYTES_FOR, [queries[0]])
-    assert first <= 300_000, f"first search transferred {first} bytes"
-    for q in queries[1:]:
+    assert first <= 100_000, f"first search transferred {first} bytes"
+    for q in queries[1:] + ["秸杆焚烧", "乱建房", "BX0300123"]:  # forgiving queries fetch more: still in budget
         size = page.evaluate(BYTES_FOR, [q])
-        assert size <= 100_000, f"{q}: {size} bytes"
+        assert size <= 50_000, f"{q}: {size} bytes"
     assert page.locator("[data-qd-search-list] .qd-hit").count() > 0
 
 

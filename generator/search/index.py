@@ -6,34 +6,58 @@ the items that hold all the query's longest n-grams, which keeps the words of a
 phrase next to each other far better than word indexes do (a shared
 3-gram chain is nearly always the phrase itself), and needs no dictionary.
 
-Files (all gzip with a zero timestamp, so builds are byte-identical; the browser
-inflates them with DecompressionStream, so the transfer stays small even on a
-server that does not compress; named ``.bin`` so no server adds a
-Content-Encoding header by extension):
+Files, by their logical names (search.write gives each a name from its own
+content); all gzip with a zero timestamp, so builds are byte-identical; the
+browser inflates them with DecompressionStream, so the transfer stays small
+even on a server that does not compress:
 
-- ``g/<n>.bin`` grams whose FNV-1a hash is ``n`` mod ``shards``; per gram its
+- ``g/<n>`` grams whose FNV-1a hash is ``n`` mod ``shards``; per gram its
   items (a bitmap or ascending varint gaps, whichever is smaller) and the items
-  that have it in the title (name, codes, keywords).
-- ``d/<n>.bin`` (JSON) display records of items ``n*DOCS_PER_FILE`` onwards.
-- ``c/<n>.bin`` (JSON) exact code (and former code) -> item number, by code hash.
-- ``f/<facet>-<i>.bin`` a bitmap of the items a filter value keeps.
+  that have it in the title (name, codes, keywords): one bit per item of the
+  first list, in its order, so a gram common in names costs an eighth of a byte
+  per item more, not a byte.
+- ``d/<n>`` (JSON) display records of items ``n*DOCS_PER_FILE`` onwards.
+- ``c/<n>`` (JSON) code (and former code) without separators -> item number, by hash.
+- ``s/<n>`` (JSON) the sentences results quote (search.text.snippet_lines)
+  of items ``n*SNIPPETS_PER_FILE`` onwards, fetched only for shown results
+  whose name does not hold the match.
+- ``f/<facet>-<i>`` a bitmap of the items a filter value keeps.
+
+- ``x/synonyms``, ``x/confusions`` (JSON) the lists of search.forgiving cut to
+  this catalogue: synonyms come with the first query's grams, confusions only
+  when a query finds nothing.
+
+The manifest also carries what the browser matches without fetching: the
+township, department, law and category pages (shown above items).
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import math
+import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.model import Catalogue, Item
-from generator.search.text import ItemText, item_text, junctions, norm, runs, t2s_table
+from generator.search.forgiving import manifest_part
+from generator.search.text import (
+    ItemText,
+    compact,
+    item_text,
+    junctions,
+    norm,
+    runs,
+    snippet_lines,
+    t2s_table,
+)
 
-DOCS_PER_FILE = 64
-SHARD_TARGET = 1500  # compressed bytes per gram file, on average: a query fetches one per 3-gram
+DOCS_PER_FILE = 32
+SNIPPETS_PER_FILE = 32
+SHARD_TARGET = 1000  # zlib-1 bytes per gram file, on average: a query fetches one per 3-gram (~1.6 KB as gz -9 in hashed groups)
 CODES_PER_FILE = 256
 MAX_GRAM = 3
 
@@ -82,6 +106,17 @@ def postings(ids: Sequence[int], size: int) -> bytes:
     return b"\x00" + varint(len(small)) + small
 
 
+def _title_flags(ids: Sequence[int], title: Sequence[int] | None) -> bytes:
+    """Length, then bit ``i`` set when the ``i``-th item of ``ids`` has the gram in its title."""
+    if not title:
+        return varint(0)
+    wanted, flags = set(title), bytearray((len(ids) + 7) // 8)
+    for i, item in enumerate(ids):
+        if item in wanted:
+            flags[i >> 3] |= 1 << (i & 7)
+    return varint(len(flags)) + bytes(flags)
+
+
 def gz(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
@@ -93,11 +128,13 @@ def grams(run: str) -> set[str]:
     return out
 
 
-def _grams(text: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def _grams(text: str) -> frozenset[str]:
+    """Grams of one piece of text; cached, as names, laws and set phrases repeat across items."""
     out = set(junctions(text))
     for run in runs(text):
         out |= grams(run)
-    return out
+    return frozenset(out)
 
 
 @dataclass
@@ -134,6 +171,16 @@ def doc_record(cat: Catalogue, item: Item) -> list[object]:
             1 if item.cancelled else 0, item.formerly, item.keywords]
 
 
+def pages(cat: Catalogue) -> list[list[object]]:
+    """[kind, path, name, other names] of each page a query may find besides items."""
+    out: list[list[object]] = []
+    out += [["township", f"townships/{t.id}/", t.name, []] for t in cat.townships]
+    out += [["department", f"departments/{d.id}/", d.name, [d.short] if d.short else []] for d in cat.departments]
+    out += [["law", f"laws/{law.id}/", law.title, [law.short] if law.short else []] for law in cat.laws]
+    out += [["category", f"categories/{c.id}/", c.name, []] for c in cat.categories]
+    return out
+
+
 def build_index(cat: Catalogue) -> Index:
     items = sorted(cat.items, key=lambda i: i.code)
     size = len(items)
@@ -142,39 +189,43 @@ def build_index(cat: Catalogue) -> Index:
     chars: set[str] = set()
     for number, item in enumerate(items):
         text: ItemText = item_text(cat, item)
-        title = {g for part in text.title for g in _grams(part)}
-        body = {g for part in text.body for g in _grams(part)} | title
+        title = set().union(*map(_grams, text.title))
+        body = title.union(*map(_grams, text.body), *map(_grams, text.typed))
         for g in body:
             body_of.setdefault(g, array("I")).append(number)
         for g in title:
             title_of.setdefault(g, array("I")).append(number)
         chars.update(g for g in body if len(g) == 1)
 
-    records = {g: bytes([len(g.encode())]) + g.encode() + postings(ids, size) + varint(len(t := gaps(title_of.get(g, array("I")))))
-               + t for g, ids in body_of.items()}
+    records = {g: bytes([len(g.encode())]) + g.encode() + postings(ids, size) + _title_flags(ids, title_of.get(g))
+               for g, ids in body_of.items()}
     ordered = b"".join(records[g] for g in sorted(records))
-    shards = max(1, math.ceil(len(gz(ordered)) / SHARD_TARGET))
-    grouped: dict[int, list[str]] = {}
+    shards = shard_count(len(zlib.compress(ordered, 1)))
+    grouped: dict[int, list[str]] = {n: [] for n in range(shards)}
     for g in records:
-        grouped.setdefault(fnv1a(g) % shards, []).append(g)
+        grouped[fnv1a(g) % shards].append(g)
     index = Index()
     for n, names in grouped.items():
-        index.files[f"g/{n}.bin"] = gz(b"".join(records[g] for g in sorted(names)))
+        index.files[f"g/{n}"] = gz(b"".join(records[g] for g in sorted(names)))
 
     for start in range(0, size, DOCS_PER_FILE):
         chunk = [doc_record(cat, i) for i in items[start : start + DOCS_PER_FILE]]
-        index.files[f"d/{start // DOCS_PER_FILE}.bin"] = gz(_json(chunk))
+        index.files[f"d/{start // DOCS_PER_FILE}"] = gz(json_bytes(chunk))
+
+    for start in range(0, size, SNIPPETS_PER_FILE):
+        lines = [snippet_lines(cat, i) for i in items[start : start + SNIPPETS_PER_FILE]]
+        index.files[f"s/{start // SNIPPETS_PER_FILE}"] = gz(json_bytes(lines))
 
     codes: dict[str, int] = {}
     for number, item in enumerate(items):
         for code in (item.code, *item.formerly):
-            codes[norm(code)] = number
+            codes[compact(code)] = number
     code_files = max(1, math.ceil(len(codes) / CODES_PER_FILE))
     by_file: dict[int, dict[str, int]] = {}
     for code, number in sorted(codes.items()):
         by_file.setdefault(fnv1a(code) % code_files, {})[code] = number
-    for n, mapping in by_file.items():
-        index.files[f"c/{n}.bin"] = gz(_json(mapping))
+    for n in range(code_files):
+        index.files[f"c/{n}"] = gz(json_bytes(by_file.get(n, {})))
 
     facet_list = []
     for key, label, values in facets(cat):
@@ -183,26 +234,46 @@ def build_index(cat: Catalogue) -> Index:
             for v in facet_members(cat, item, key):
                 members.setdefault(v, []).append(number)
         for i, (v, _) in enumerate(values):
-            index.files[f"f/{key}-{i}.bin"] = gz(bitmap(members[v], size))
+            index.files[f"f/{key}-{i}"] = gz(bitmap(members[v], size))
         facet_list.append({"key": key, "label": label, "values": [[v, name] for v, name in values]})
 
-    digest = hashlib.sha256()
-    for path in sorted(index.files):
-        digest.update(path.encode() + b"\0" + index.files[path])
+    # Synonyms are fetched with the first query's grams, confusions only when a query finds nothing.
+    frequency = {c: len(body_of[c]) for c in chars}
+    forgiving = manifest_part(frequency, lambda word: all(g in body_of for g in _chain(norm(word))))
+    for name, value in sorted(forgiving.items()):
+        index.files[f"x/{name}"] = gz(json_bytes(value))
+
     index.manifest = {
-        "version": 1,
-        "data": f"v-{digest.hexdigest()[:12]}/",
         "size": size,
         "shards": shards,
         "docsPerFile": DOCS_PER_FILE,
+        "snippetsPerFile": SNIPPETS_PER_FILE,
         "codeFiles": code_files,
         "maxGram": MAX_GRAM,
         "facets": facet_list,
         # Only the traditional characters whose simplified form occurs in the catalogue matter.
         "t2s": "".join(t + s for t, s in sorted(t2s_table().items()) if s in chars),
+        "pages": pages(cat),
     }
     return index
 
 
-def _json(value: object) -> bytes:
+def shard_count(packed: int) -> int:
+    """Gram files for ``packed`` bytes of records (zlib level 1), on a 4.4 % step scale.
+
+    The step scale keeps the count, and so every gram's file, the same when an
+    edit changes the index size a little: only the files of changed grams change.
+    """
+    need = max(1.0, packed / SHARD_TARGET)
+    return round(2 ** (math.ceil(16 * math.log2(need)) / 16))
+
+
+def _chain(word: str) -> list[str]:
+    """The grams a query looks up for a word: its 3-grams, or the word itself when shorter."""
+    if len(word) <= MAX_GRAM:
+        return [word]
+    return [word[i : i + MAX_GRAM] for i in range(len(word) - MAX_GRAM + 1)]
+
+
+def json_bytes(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")

@@ -40,11 +40,14 @@ def t2s_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _t2s_translation() -> dict[int, str]:
+    return {ord(t): s for t, s in t2s_table().items()}
+
+
 def norm(text: str) -> str:
     """The form both the index and the query are compared in."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    table = t2s_table()
-    return "".join(table.get(ch, ch) for ch in text)
+    return unicodedata.normalize("NFKC", text).lower().translate(_t2s_translation())
 
 
 def runs(text: str) -> list[str]:
@@ -77,15 +80,27 @@ def article_names(ref: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ItemText:
-    """An item's searchable text: ``title`` (name, codes, keywords) ranks above ``body``."""
+    """An item's searchable text: ``title`` (name, codes, keywords) ranks above ``body``.
+
+    ``typed`` are forms people type that the page shows apart (城乡规划法第六十五条):
+    indexed like ``body``, but not part of the text exact matches are judged on.
+    """
 
     title: list[str]
     body: list[str]
+    typed: list[str]
+
+
+def compact(code: str) -> str:
+    """``SX-CXJS-001`` -> ``sxcxjs001``: a code as people type it without separators."""
+    return "".join(runs(code))
 
 
 def item_text(cat: Catalogue, item: Item) -> ItemText:
-    title = [item.name, item.code, *item.formerly, *item.keywords]
+    codes = [item.code, *item.formerly]
+    title = [item.name, *codes, *sorted({compact(c) for c in codes} - {norm(c) for c in codes}), *item.keywords]
     body: list[str] = []
+    typed: list[str] = []
     if item.summary:
         body.append(item.summary)
     category = cat.category.get(item.category)
@@ -101,17 +116,44 @@ def item_text(cat: Catalogue, item: Item) -> ItemText:
         body += item.township.duties
     for citation in item.basis:
         law = cat.law.get(citation.law)
-        if law:
-            body += [law.title, *([law.short] if law.short else [])]
+        names = [law.title, *([law.short] if law.short else [])] if law else []
+        body += names
         for ref in citation.articles:
+            # 城乡规划法第六十五条: the law and its article typed as one phrase.
             body += article_names(ref)
+            typed += [name + article for article in article_names(ref) for name in names]
         if citation.note:
             body.append(citation.note)
-    body += [step.action for step in item.workflow]
+    for step in item.workflow:  # what the step list on the item page shows
+        body += [step.action, *_actor_names(cat, step.actor), *([step.time_limit] if step.time_limit else [])]
+        body += [branch.when for branch in step.branches or []]
     body += item.accountability + item.exemption
     if item.cancelled:
         body.append("已取消")
-    return ItemText(title=title, body=body)
+    return ItemText(title=title, body=body, typed=typed)
+
+
+def snippet_lines(cat: Catalogue, item: Item) -> list[str]:
+    """The sentences a result may quote when the match is not in its name: duties, steps, cases."""
+    out = [item.summary] if item.summary else []
+    for duty in item.lead_departments():
+        dept = cat.department.get(duty.department)
+        out += [f"{dept.label if dept else duty.department}：{text}" for text in duty.duties]
+    if item.township:
+        out += [f"乡镇：{text}" for text in item.township.duties]
+    for step in item.workflow:
+        limit = f"（时限：{step.time_limit}）" if step.time_limit else ""
+        out.append(f"{cat.actor_label(step.actor)}：{step.action}{limit}")
+    out += [f"追责情形：{text}" for text in item.accountability]
+    out += [f"免责情形：{text}" for text in item.exemption]
+    return out
+
+
+def _actor_names(cat: Catalogue, actor: str) -> list[str]:
+    dept = cat.department.get(actor)
+    if dept:
+        return [dept.name, *([dept.short] if dept.short else [])]
+    return [cat.actor_label(actor)]
 
 
 def joined(text: ItemText) -> str:

@@ -1,11 +1,15 @@
-/* qingdan static search: reads the n-gram index written by generator/searchindex.py.
+/* qingdan static search engine: reads the n-gram index written by generator/search/index.py.
  *
  * A query is normalised like the index (NFKC, lower case, traditional -> simplified,
  * punctuation separates), cut into runs, each run into its 3-grams (shorter runs are
  * looked up whole). Items holding every gram are the matches; they rank by the
  * rarity of the grams, three times higher when a gram is in the name, codes or
- * keywords, far higher when a whole run is there; an exact code or former code
- * comes first. Only the gram files a query needs are fetched (gzip, inflated here).
+ * keywords, far higher when a whole run is there; an exact code comes first.
+ * Then it forgives (docs/decisions/search.md): everyday words are also looked up as
+ * the list's words (synonyms, ranked after the exact matches), and a query that finds
+ * nothing is retried with one confused character replaced (confusions). Township,
+ * department, law and category pages are matched from the manifest without a fetch.
+ * Only the files a query needs are fetched (gzip, inflated here). search-ui.js draws.
  */
 (function () {
   "use strict";
@@ -13,9 +17,9 @@
   var script = document.currentScript;
   var ROOT = script.src.replace(/assets\/qingdan\/search\/search\.js(\?.*)?$/, "");
   var INDEX = ROOT + "search-index/";
-  var MAX_GRAMS = 12;
-  var PAGE = 20;
-  var CODE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+  var MAX_GRAMS = 8; // per run: a long name needs no more to be found, and each costs a file
+  var CODE = /^[a-z0-9]{1,64}$/; // a code with its separators taken out (search.text.compact)
+  var QUERY_GRAMS = 14; // grams one query may fetch with its corrections: keeps it within 50 KB
 
   var manifest = null;
   var t2s = new Map();
@@ -28,9 +32,16 @@
       manifest = fetch(INDEX + "meta.json").then(function (r) {
         if (!r.ok) throw new Error("meta.json " + r.status);
         return r.json();
-      }).then(function (m) {
+      }).then(function (meta) {
+        return fetchPath(meta.manifest);
+      }).then(function (bytes) {
+        var m = JSON.parse(new TextDecoder().decode(bytes));
         var chars = Array.from(m.t2s);
         for (var i = 0; i + 1 < chars.length; i += 2) t2s.set(chars[i], chars[i + 1]);
+        m.pageNames = m.pages.map(function (p) { return [p[2]].concat(p[3]).map(norm); });
+        m.facetStart = {};
+        var at = 0;
+        m.facets.forEach(function (f) { m.facetStart[f.key] = at; at += f.values.length; });
         return m;
       });
       manifest.catch(function () { manifest = null; });
@@ -44,9 +55,10 @@
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  function fetchFile(m, path) {
+  /** A file by its content name (search/write.py), fetched once. */
+  function fetchPath(path) {
     if (!files.has(path)) {
-      var p = fetch(INDEX + m.data + path).then(function (r) {
+      var p = fetch(INDEX + path).then(function (r) {
         if (!r.ok) throw new Error(path + " " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) { return inflate(new Uint8Array(buf)); });
@@ -56,12 +68,44 @@
     return files.get(path);
   }
 
+  /** A logical file ("g/12", "f/kind-0", "x/synonyms") by the name the manifest gives it: g/12-<digest>.bin. */
+  function fetchFile(m, logical) {
+    var kind = logical.split("/")[0], rest = logical.slice(kind.length + 1), digest;
+    if (kind === "x") digest = m.names.x[rest];
+    else {
+      var dash = rest.lastIndexOf("-");
+      var n = kind === "f" ? m.facetStart[rest.slice(0, dash)] + Number(rest.slice(dash + 1)) : Number(rest);
+      digest = m.names[kind].substr(n * m.nameChars, m.nameChars);
+    }
+    return fetchPath(logical + "-" + digest + ".bin");
+  }
+
   async function fetchJson(m, path) {
     var key = "json:" + path;
     if (!files.has(key)) {
       files.set(key, fetchFile(m, path).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); }));
     }
     return files.get(key);
+  }
+
+  /** Everyday word -> the list's words (synonyms.txt), longest words first. */
+  function synonymList(m) {
+    if (!files.has("synonyms")) {
+      files.set("synonyms", fetchJson(m, "x/synonyms").then(function (list) {
+        return list.slice().sort(function (a, b) { return b[0].length - a[0].length; });
+      }));
+    }
+    return files.get("synonyms");
+  }
+
+  /** Character -> the catalogue's characters it is often written for, most used first; fetched when a query finds nothing. */
+  function confusions(m) {
+    if (!files.has("confusions")) {
+      files.set("confusions", fetchJson(m, "x/confusions").then(function (list) {
+        return new Map(list.map(function (entry) { var chars = Array.from(entry); return [chars[0], chars.slice(1)]; }));
+      }));
+    }
+    return files.get("confusions");
   }
 
   // ---- text ----------------------------------------------------------------
@@ -82,7 +126,7 @@
     return norm(text).match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  /** A punctuation mark with the characters either side (searchtext.junctions): a ranking bonus only. */
+  /** A punctuation mark with the characters either side (search.text.junctions): a ranking bonus only. */
   function junctions(text) {
     var t = norm(text), found = Array.from(t.matchAll(/[\p{L}\p{N}]+/gu)), out = [];
     for (var i = 0; i + 1 < found.length; i++) {
@@ -92,17 +136,22 @@
     return out;
   }
 
-  function queryGrams(run, n) {
+  /** The grams a run is looked up by, each with the first character it covers. */
+  function gramsAt(run, n) {
     var chars = Array.from(run);
-    if (chars.length <= n) return [run];
+    if (chars.length <= n) return [[run, 0, chars.length]];
     var grams = [];
-    for (var i = 0; i + n <= chars.length; i++) grams.push(chars.slice(i, i + n).join(""));
+    for (var i = 0; i + n <= chars.length; i++) grams.push([chars.slice(i, i + n).join(""), i, n]);
     if (grams.length > MAX_GRAMS) { // long phrases: evenly spaced grams, first and last kept
       var step = (grams.length - 1) / (MAX_GRAMS - 1), picked = [];
       for (var k = 0; k < MAX_GRAMS; k++) picked.push(grams[Math.round(k * step)]);
       grams = picked;
     }
-    return Array.from(new Set(grams));
+    return grams;
+  }
+
+  function queryGrams(run, n) {
+    return Array.from(new Set(gramsAt(run, n).map(function (g) { return g[0]; })));
   }
 
   var encoder = new TextEncoder();
@@ -131,6 +180,22 @@
     return bits;
   }
 
+  /** Bit i of flags marks the i-th item of bits (ascending) as having the gram in its title (index.py _title_flags). */
+  function titleBits(bits, flags, size) {
+    var out = new Uint32Array((size + 31) >>> 5), i = 0;
+    if (!flags.length) return out;
+    for (var w = 0; w < bits.length; w++) {
+      var word = bits[w];
+      while (word) {
+        var bit = 31 - Math.clz32(word & -word);
+        word &= word - 1;
+        if ((flags[i >>> 3] >>> (i & 7)) & 1) out[w] |= 1 << bit;
+        i++;
+      }
+    }
+    return out;
+  }
+
   function has(bits, id) { return (bits[id >>> 5] >>> (id & 31)) & 1; }
 
   function count(bits) {
@@ -144,7 +209,7 @@
   async function gramFile(m, n) {
     var key = "grams:" + n;
     if (!files.has(key)) {
-      files.set(key, fetchFile(m, "g/" + n + ".bin").then(function (bytes) {
+      files.set(key, fetchFile(m, "g/" + n).then(function (bytes) {
         var map = new Map(), pos = { i: 0 }, dec = new TextDecoder();
         while (pos.i < bytes.length) {
           var len = bytes[pos.i++];
@@ -166,7 +231,7 @@
     if (!rec) return null;
     if (!rec.bits) {
       rec.bits = bitsFrom(rec.kind, rec.body, m.size);
-      rec.titleBits = bitsFrom(0, rec.title, m.size);
+      rec.titleBits = titleBits(rec.bits, rec.title, m.size);
       rec.df = count(rec.bits);
     }
     return rec;
@@ -174,7 +239,7 @@
 
   async function codeLookup(m, code) {
     if (!CODE.test(code)) return -1;
-    var table = await fetchJson(m, "c/" + (fnv1a(code) % m.codeFiles) + ".bin");
+    var table = await fetchJson(m, "c/" + (fnv1a(code) % m.codeFiles));
     return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : -1;
   }
 
@@ -183,36 +248,23 @@
     var i = facet ? facet.values.findIndex(function (v) { return v[0] === value; }) : -1;
     if (i < 0) return null;
     var k = "facet:" + key + i;
-    if (!files.has(k)) files.set(k, fetchFile(m, "f/" + key + "-" + i + ".bin").then(function (b) { return bitsFrom(1, b, m.size); }));
+    if (!files.has(k)) files.set(k, fetchFile(m, "f/" + key + "-" + i).then(function (b) { return bitsFrom(1, b, m.size); }));
     return files.get(k);
   }
 
-  // ---- search ----------------------------------------------------------------
+  // ---- matching --------------------------------------------------------------
 
-  async function search(query, filters) {
-    var m = await loadManifest();
-    var terms = runs(query);
-    var code = norm(query.trim());
-    if (!terms.length) return { m: m, terms: terms, ids: [] };
+  /** The items holding every gram of every run (and every filter), best first. */
+  async function match(m, terms, filterBits, joined) {
     var perTerm = terms.map(function (t) { return queryGrams(t, m.maxGram); });
     var all = Array.from(new Set([].concat.apply([], perTerm)));
-    var wanted = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
-    var joins = junctions(query);
-    var results = await Promise.all([
-      Promise.all(all.map(function (g) { return gram(m, g); })),
-      codeLookup(m, code),
-      Promise.all(wanted.map(function (k) { return facetBits(m, k, filters[k]); })),
-      Promise.all(joins.map(function (g) { return gram(m, g); })),
-    ]);
-    var joined = results[3].filter(Boolean);
-    var recs = new Map(all.map(function (g, i) { return [g, results[0][i]]; }));
-    var pinned = results[1];
+    var found = await Promise.all(all.map(function (g) { return gram(m, g); }));
+    var recs = new Map(all.map(function (g, i) { return [g, found[i]]; }));
     var cand = new Uint32Array((m.size + 31) >>> 5).fill(0xffffffff);
     var missing = false;
     recs.forEach(function (r) { if (r) and(cand, r.bits); else missing = true; });
     if (missing) cand.fill(0);
-    results[2].forEach(function (b) { if (b) and(cand, b); });
-    var inFilters = pinned >= 0 && results[2].every(function (b) { return !b || has(b, pinned); });
+    filterBits.forEach(function (b) { and(cand, b); });
     // A run is "in the title" when all its grams are: nearly always the run itself.
     var titleRuns = perTerm.map(function (grams) {
       var t = null;
@@ -231,227 +283,173 @@
         recs.forEach(function (r) { if (r) score += Math.log(1 + m.size / r.df) * (has(r.titleBits, id) ? 3 : 1); });
         titleRuns.forEach(function (t) { if (t && has(t, id)) score += 100; });
         joined.forEach(function (r) { if (has(r.bits, id)) score += 50; });
-        if (id === pinned) score += 1e9;
         scored.push([score, id]);
       }
     }
     scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    var ids = scored.map(function (s) { return s[1]; });
-    if (pinned >= 0 && inFilters && ids[0] !== pinned) ids.unshift(pinned);
-    return { m: m, terms: terms, ids: ids, code: pinned >= 0 ? code : "" };
+    return { ids: scored.map(function (s) { return s[1]; }), recs: recs };
   }
 
-  async function records(m, ids) {
-    var out = await Promise.all(ids.map(async function (id) {
-      var chunk = await fetchJson(m, "d/" + Math.floor(id / m.docsPerFile) + ".bin");
-      var r = chunk[id % m.docsPerFile];
-      return { code: r[0], name: r[1], kind: r[2], category: r[3], cancelled: !!r[4], formerly: r[5], keywords: r[6] };
-    }));
+  /** Queries with an everyday word replaced by the list's words (synonyms.txt), one word at a time. */
+  function synonymVariants(list, terms) {
+    var out = [];
+    terms.forEach(function (t, i) {
+      var hit = list.find(function (s) { return t.indexOf(s[0]) >= 0; });
+      if (!hit) return;
+      hit[1].forEach(function (word) {
+        var copy = terms.slice();
+        copy[i] = t.replace(hit[0], word);
+        out.push({ from: hit[0], to: word, terms: copy });
+      });
+    });
     return out;
   }
 
-  // ---- rendering -----------------------------------------------------------
+  /** Which characters of a run may be wrong: those most missing grams cover (all when none is missing). */
+  function suspects(m, run, recs) {
+    var chars = Array.from(run), hits = chars.map(function () { return 0; });
+    gramsAt(run, m.maxGram).forEach(function (g) {
+      if (!recs.get(g[0])) for (var k = g[1]; k < g[1] + g[2]; k++) hits[k]++;
+    });
+    var top = Math.max.apply(null, hits);
+    return chars.map(function (_, k) { return k; }).filter(function (k) { return hits[k] === top; });
+  }
 
-  /** Text with the query's runs wrapped in <mark>, matched on the normalised form. */
-  function marked(text, terms) {
-    var chars = Array.from(text), normed = "", owner = [];
-    chars.forEach(function (ch, i) { var n = normChar(ch); normed += n; for (var k = 0; k < n.length; k++) owner.push(i); });
-    var hit = new Array(chars.length).fill(false);
-    terms.forEach(function (t) {
-      if (!t) return;
-      var from = 0, at;
-      while ((at = normed.indexOf(t, from)) >= 0) {
-        for (var k = at; k < at + t.length; k++) hit[owner[k]] = true;
-        from = at + t.length;
+  /**
+   * The run with one confused character replaced that finds most; the most used replacements first.
+   * Round one fetches, per replacement, only the gram that was missing with the character replaced
+   * (one file each); round two matches the replacements whose gram exists.
+   */
+  async function correctRun(m, confused, run, recs, filterBits, allowed) {
+    var chars = Array.from(run), grams = gramsAt(run, m.maxGram), spots = suspects(m, run, recs), variants = [];
+    for (var rank = 0; ; rank++) {
+      var any = false;
+      spots.forEach(function (k) {
+        var alts = confused.get(chars[k]) || [];
+        if (rank >= alts.length) return;
+        any = true;
+        var copy = chars.slice(); copy[k] = alts[rank];
+        var gone = grams.find(function (g) { return !recs.get(g[0]) && g[1] <= k && k < g[1] + g[2]; });
+        variants.push({ text: copy.join(""), key: gone ? copy.slice(gone[1], gone[1] + gone[2]).join("") : null });
+      });
+      if (!any) break;
+    }
+    var page = variants.find(function (v) { return pageHits(m, [v.text]).some(function (p) { return p.score >= 0.6; }); });
+    if (page) return page.text;
+    var keys = [];
+    variants.forEach(function (v) { if (v.key && keys.indexOf(v.key) < 0 && keys.length < allowed - 4) keys.push(v.key); });
+    var found = await Promise.all(keys.map(function (g) { return gram(m, g); }));
+    var live = variants.filter(function (v) { return v.key ? found[keys.indexOf(v.key)] : false; });
+    var tried = live.slice(0, Math.max(1, Math.floor((allowed - keys.length) / 2)));
+    var results = await Promise.all(tried.map(function (v) { return match(m, [v.text], filterBits, []); }));
+    var best = -1;
+    results.forEach(function (r, i) { if (r.ids.length && (best < 0 || r.ids.length > results[best].ids.length)) best = i; });
+    return best >= 0 ? tried[best].text : null;
+  }
+
+  /**
+   * Township, department, law and category pages whose name is the query, is in it, or holds it;
+   * score 1 for the name itself, else the shorter text's share of the longer one.
+   */
+  function pageHits(m, terms) {
+    var q = terms.join(""), ql = Array.from(q).length;
+    if (ql < 2) return [];
+    var out = [];
+    m.pages.forEach(function (p, i) {
+      var score = 0;
+      m.pageNames[i].forEach(function (n) {
+        var nl = Array.from(n).length;
+        if (nl >= 2 && q.indexOf(n) >= 0) score = Math.max(score, nl / ql);
+        else if (n.indexOf(q) >= 0) score = Math.max(score, ql / nl);
+      });
+      if (score) out.push({ kind: p[0], path: p[1], name: p[2], score: score, order: i });
+    });
+    return out.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+  }
+
+  /**
+   * {m, terms (to mark), ids, pages, code, synonyms [{from, to}], corrected (a query or ""),
+   *  suggestions [{q, n}] when nothing is found}.
+   */
+  async function search(query, filters) {
+    var m = await loadManifest();
+    var terms = runs(query);
+    var out = { m: m, terms: terms, ids: [], pages: [], code: "", synonyms: [], corrected: "", suggestions: [] };
+    if (!terms.length) return out;
+    var code = terms.join("");
+    var wanted = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
+    var pre = await Promise.all([
+      codeLookup(m, code),
+      Promise.all(wanted.map(function (k) { return facetBits(m, k, filters[k]); })),
+      Promise.all(junctions(query).map(function (g) { return gram(m, g); })),
+      synonymList(m),
+    ]);
+    var pinned = pre[0], filterBits = pre[1].filter(Boolean);
+    var exact = await match(m, terms, filterBits, pre[2].filter(Boolean));
+    var ids = exact.ids, seen = new Set(ids);
+    if (pinned >= 0 && filterBits.every(function (b) { return has(b, pinned); })) {
+      ids = [pinned].concat(ids.filter(function (id) { return id !== pinned; }));
+      out.code = code;
+    }
+    var marks = terms.slice();
+    var variants = synonymVariants(pre[3], terms);
+    var more = await Promise.all(variants.map(function (v) { return match(m, v.terms, filterBits, []); }));
+    more.forEach(function (r, i) {
+      var fresh = r.ids.filter(function (id) { return !seen.has(id); });
+      if (!r.ids.length) return;
+      out.synonyms.push({ from: variants[i].from, to: variants[i].to });
+      marks = marks.concat(variants[i].terms);
+      fresh.forEach(function (id) { seen.add(id); });
+      ids = ids.concat(fresh);
+    });
+    var pages = pageHits(m, terms);
+    if (!ids.length && !pages.length) {
+      var confused = await confusions(m), fixed = terms.slice(), changed = false;
+      for (var i = 0; i < terms.length; i++) {
+        var alone = terms.length === 1 ? exact : await match(m, [terms[i]], filterBits, []);
+        if (alone.ids.length) continue;
+        var fix = await correctRun(m, confused, terms[i], alone.recs, filterBits, Math.max(4, QUERY_GRAMS - exact.recs.size));
+        if (fix) { fixed[i] = fix; changed = true; }
       }
-    });
-    var frag = document.createDocumentFragment(), i = 0;
-    while (i < chars.length) {
-      var j = i;
-      while (j < chars.length && hit[j] === hit[i]) j++;
-      var piece = chars.slice(i, j).join("");
-      if (hit[i]) { var mk = document.createElement("mark"); mk.textContent = piece; frag.appendChild(mk); }
-      else frag.appendChild(document.createTextNode(piece));
-      i = j;
-    }
-    return frag;
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-
-  function kindLabel(m, kind) {
-    var v = m.facets[0].values.find(function (x) { return x[0] === kind; });
-    return v ? v[1] : kind;
-  }
-
-  function hitItem(m, rec, terms, index) {
-    var li = el("li", "md-search-result__item qd-hit");
-    var a = el("a", "qd-hit__link");
-    a.href = ROOT + "items/" + encodeURIComponent(rec.code) + "/";
-    a.id = "qd-hit-" + index;
-    var name = el("span", "qd-hit__name");
-    name.appendChild(marked(rec.name, terms));
-    a.appendChild(name);
-    var facts = el("span", "qd-hit__facts");
-    var code = el("span", "qd-hit__code"); code.appendChild(marked(rec.code, terms)); facts.appendChild(code);
-    facts.appendChild(el("span", "qd-hit__kind qd-hit__kind--" + rec.kind, kindLabel(m, rec.kind)));
-    facts.appendChild(el("span", "qd-hit__category", rec.category));
-    if (rec.cancelled) facts.appendChild(el("span", "qd-hit__cancelled", "已取消"));
-    a.appendChild(facts);
-    var old = rec.formerly.filter(function (c) { return terms.some(function (t) { return norm(c).indexOf(t) >= 0; }); });
-    if (old.length) {
-      var p = el("span", "qd-hit__extra", "曾用编码：");
-      p.appendChild(marked(old.join("、"), terms));
-      a.appendChild(p);
-    }
-    li.appendChild(a);
-    return li;
-  }
-
-  function debounce(fn, ms) {
-    var timer = 0;
-    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
-  }
-
-  /** Arrow keys move between the input and the result links; Escape goes back to the input. */
-  function keyboard(input, list, onEscape) {
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") {
-        var first = list.querySelector("a");
-        if (first) { e.preventDefault(); first.focus(); }
-      } else if (e.key === "Escape") onEscape();
-    });
-    list.addEventListener("keydown", function (e) {
-      var links = Array.from(list.querySelectorAll("a, button"));
-      var i = links.indexOf(document.activeElement);
-      if (e.key === "ArrowDown" && i >= 0 && i + 1 < links.length) { e.preventDefault(); links[i + 1].focus(); }
-      else if (e.key === "ArrowUp" && i >= 0) { e.preventDefault(); (i === 0 ? input : links[i - 1]).focus(); }
-      else if (e.key === "Escape") { e.preventDefault(); input.focus(); onEscape(); }
-    });
-  }
-
-  function failed(status, err) {
-    status.textContent = typeof DecompressionStream === "undefined"
-      ? "这个浏览器版本过旧，无法使用搜索，请改用“全部事项”表格。"
-      : "搜索索引加载失败，请刷新页面重试。";
-    if (window.console) console.error(err);
-  }
-
-  // ---- header box ------------------------------------------------------------
-
-  function header(box) {
-    var input = box.querySelector("[data-qd-search-input]");
-    var list = box.querySelector("[data-qd-search-list]");
-    var status = box.querySelector("[data-qd-search-status]");
-    var toggle = document.getElementById("__search");
-    var form = input.form, seq = 0;
-    function open(on) { if (toggle && toggle.checked !== on) { toggle.checked = on; } input.setAttribute("aria-expanded", on ? "true" : "false"); }
-    async function run() {
-      var q = input.value, my = ++seq;
-      if (!q.trim()) { list.replaceChildren(); status.textContent = "输入事项名称、编码、部门或法规名称"; return; }
-      try {
-        var res = await search(q, {});
-        var top = await records(res.m, res.ids.slice(0, 8));
-        if (my !== seq) return;
-        list.replaceChildren.apply(list, top.map(function (r, i) { return hitItem(res.m, r, res.terms, i); }));
-        status.textContent = res.ids.length ? "找到 " + res.ids.length + " 项" : "没有找到包含“" + q.trim() + "”的事项";
-        if (res.ids.length > top.length) {
-          var li = el("li", "md-search-result__item qd-hit qd-hit--more");
-          var a = el("a", "qd-hit__link", "查看全部 " + res.ids.length + " 项结果，并按类别、部门、乡镇筛选");
-          a.href = ROOT + "search/?q=" + encodeURIComponent(q.trim());
-          li.appendChild(a); list.appendChild(li);
-        }
-        box.dataset.qdDone = q; // results for q are on screen (tests and bench wait for this)
-      } catch (err) { failed(status, err); }
-    }
-    input.addEventListener("focus", function () { open(true); loadManifest().catch(function () {}); });
-    input.addEventListener("input", debounce(run, 60));
-    if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); else input.blur(); });
-    form.addEventListener("reset", function () { setTimeout(run, 0); input.focus(); });
-    form.addEventListener("submit", function (e) {
-      var first = list.querySelector("a");
-      if (first && input.value.trim() && !box.closest(".qd-search-page")) { e.preventDefault(); first.click(); }
-    });
-    keyboard(input, list, function () { open(false); input.blur(); });
-    document.addEventListener("keydown", function (e) {
-      var t = e.target;
-      if (e.key === "/" && !(t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) {
-        e.preventDefault(); open(true); input.focus();
+      if (changed) {
+        ids = (await match(m, fixed, filterBits, [])).ids;
+        pages = pageHits(m, fixed);
+        if (ids.length || pages.length) { out.corrected = fixed.join(" "); marks = fixed; }
       }
-    });
-  }
-
-  // ---- search page -------------------------------------------------------------
-
-  async function page(root) {
-    var form = root.querySelector("form");
-    var input = form.elements.q;
-    var list = root.querySelector("[data-qd-results]");
-    var status = root.querySelector("[data-qd-status]");
-    var more = root.querySelector("[data-qd-more]");
-    var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
-    var m;
-    try { m = await loadManifest(); } catch (err) { failed(status, err); return; }
-    var holder = root.querySelector("[data-qd-filters]");
-    m.facets.forEach(function (f) {
-      var label = el("label", "qd-filter");
-      label.appendChild(el("span", "qd-filter__label", f.label));
-      var select = el("select");
-      select.name = f.key;
-      select.appendChild(new Option("全部", ""));
-      f.values.forEach(function (v) { select.appendChild(new Option(v[1], v[0])); });
-      select.value = params.get(f.key) || "";
-      label.appendChild(select);
-      holder.appendChild(label);
-      select.addEventListener("change", run);
-    });
-    root.hidden = false;
-    var ids = [], terms = [], shown = 0, seq = 0;
-    async function showMore() {
-      var my = seq, slice = ids.slice(shown, shown + PAGE);
-      var recs = await records(m, slice);
-      if (my !== seq) return;
-      recs.forEach(function (r, i) { list.appendChild(hitItem(m, r, terms, shown + i)); });
-      shown += slice.length;
-      more.hidden = shown >= ids.length;
     }
-    async function run() {
-      var q = input.value.trim(), my = ++seq, filters = {};
-      m.facets.forEach(function (f) { filters[f.key] = form.elements[f.key].value; });
-      var url = new URLSearchParams();
-      if (q) url.set("q", q);
-      Object.keys(filters).forEach(function (k) { if (filters[k]) url.set(k, filters[k]); });
-      history.replaceState(null, "", location.pathname + (url.toString() ? "?" + url : ""));
-      if (!q) { list.replaceChildren(); more.hidden = true; status.textContent = "请输入要查找的事项名称、编码、部门、法规或职责中的词语。"; return; }
-      try {
-        var res = await search(q, filters);
-        if (my !== seq) return;
-        ids = res.ids; terms = res.terms; shown = 0;
-        list.replaceChildren();
-        status.textContent = ids.length ? "找到 " + ids.length + " 项与“" + q + "”有关的事项" : "没有找到与“" + q + "”有关的事项。可以换一个词，或去掉筛选条件。";
-        await showMore();
-        root.dataset.qdDone = new URLSearchParams(location.search).toString();
-      } catch (err) { failed(status, err); }
+    if (!ids.length && !pages.length && terms.length > 1) {
+      var alone2 = await Promise.all(terms.map(function (t) { return match(m, [t], filterBits, []); }));
+      alone2.forEach(function (r, i) { if (r.ids.length) out.suggestions.push({ q: terms[i], n: r.ids.length }); });
     }
-    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    input.addEventListener("input", debounce(run, 60));
-    more.addEventListener("click", showMore);
-    keyboard(input, list, function () {});
-    run();
+    out.ids = ids; out.pages = pages; out.terms = marks;
+    return out;
   }
 
-  function start() {
-    document.querySelectorAll("[data-qd-search]").forEach(header);
-    var p = document.querySelector("[data-qd-search-page]");
-    if (p) page(p);
+  async function records(m, ids) {
+    return Promise.all(ids.map(async function (id) {
+      var chunk = await fetchJson(m, "d/" + Math.floor(id / m.docsPerFile));
+      var r = chunk[id % m.docsPerFile];
+      return { id: id, code: r[0], name: r[1], kind: r[2], category: r[3], cancelled: !!r[4], formerly: r[5], keywords: r[6] };
+    }));
   }
-  window.qingdanSearch = { search: search, records: records, norm: norm, runs: runs };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+
+  /** The sentence of an item that holds most of the terms (whole runs first, then their grams). */
+  async function snippet(m, id, terms) {
+    var lines = (await fetchJson(m, "s/" + Math.floor(id / m.snippetsPerFile)))[id % m.snippetsPerFile];
+    var best = null, top = 0;
+    lines.forEach(function (line) {
+      var n = norm(line), score = 0;
+      terms.forEach(function (t) {
+        if (n.indexOf(t) >= 0) score += 100 * t.length;
+        else queryGrams(t, m.maxGram).forEach(function (g) { if (n.indexOf(g) >= 0) score += 1; });
+      });
+      if (score > top) { top = score; best = line; }
+    });
+    return best;
+  }
+
+  window.qingdanSearch = {
+    ROOT: ROOT, search: search, records: records, snippet: snippet, loadManifest: loadManifest,
+    norm: norm, normChar: normChar, runs: runs,
+  };
 })();
