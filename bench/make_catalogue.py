@@ -3,8 +3,7 @@
     python bench/make_catalogue.py 16000 /tmp/cat16k
 
 Deterministic (seeded). Laws and article texts are taken from the real
-statutes in ../shared/laws-reference/ when that folder is beside the
-repository, else from the sample catalogue's statutes (catalogue/laws/), so
+statutes in tests/data/laws/ (public texts kept in the repository), so
 citations resolve and the text reads like a real list; names and duties are
 combined from realistic parts.
 """
@@ -19,8 +18,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-LAWS = HERE.parent.parent / "shared" / "laws-reference"
-SAMPLE_LAWS = HERE.parent / "catalogue" / "laws"
+LAWS = HERE.parent / "tests" / "data" / "laws"
 
 DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -84,17 +82,11 @@ def slug(prefix: str, i: int) -> str:
 
 def statutes() -> list[tuple[str, str, dict[str, str]]]:
     """(title, effective date, whole articles) of every statute the catalogue may cite."""
-    if LAWS.is_dir():
-        out = []
-        for path in sorted(LAWS.glob("*(*).md")):
-            title, articles = read_law(path)
-            out.append((title, re.search(r"\((\d{4}-\d{2}-\d{2})\)", path.name).group(1), articles))  # type: ignore[union-attr]
-        return out
     out = []
-    for path in sorted(SAMPLE_LAWS.glob("*.yml")):
-        law = yaml.safe_load(path.read_text(encoding="utf-8"))
-        articles = {str(k): v for k, v in law["articles"].items() if str(k).isdigit()}
-        out.append((law["title"], str(law["effective"]), articles))
+    for path in sorted(LAWS.glob("*(*).md")):
+        title, articles = read_law(path)
+        out.append((title, re.search(r"\((\d{4}-\d{2}-\d{2})\)", path.name).group(1), articles))  # type: ignore[union-attr]
+    assert out, f"no statutes in {LAWS}"
     return out
 
 

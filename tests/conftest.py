@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
+import hashlib
 import http.server
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,21 +52,59 @@ def repo(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def build_site_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
-    """Build a catalogue's site once per session; returns the site folder."""
-    from generator.build import build_site
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder all pytest-xdist workers of this run share (each worker's own basetemp is below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
 
-    built: dict[Path, Path] = {}
+
+@contextlib.contextmanager
+def _once(marker: Path) -> Iterator[bool]:
+    """Across workers: yields True to the one that must make ``marker``'s thing, False once it is made."""
+    with open(marker.with_name(marker.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if marker.exists():
+            yield False
+            return
+        yield True
+        marker.touch()
+
+
+@pytest.fixture(scope="session")
+def build_site_of(shared_tmp: Path) -> Callable[[Path], Path]:
+    """Build a catalogue's site once per test run (once, not once per xdist worker); returns the site folder."""
+    from generator.build import build_site
 
     def build(catalogue: Path) -> Path:
         catalogue = Path(catalogue).resolve()
-        if catalogue not in built:
-            out = tmp_path_factory.mktemp("site") / "site"
-            build_site(catalogue, out)
-            built[catalogue] = out
-        return built[catalogue]
+        out = shared_tmp / f"site-{hashlib.sha1(str(catalogue).encode()).hexdigest()[:12]}"
+        out.mkdir(exist_ok=True)
+        with _once(out / "done") as first:
+            if first:
+                build_site(catalogue, out / "site")
+        return out / "site"
 
     return build
+
+
+@pytest.fixture(scope="session")
+def large_catalogue(shared_tmp: Path) -> Path:
+    """A synthetic catalogue of 2,000 items (where builds start forking), made once per test run."""
+    from generator.build import BuildOptions
+
+    folder = shared_tmp / "large"
+    folder.mkdir(exist_ok=True)
+    with _once(folder / "done") as first:
+        if first:
+            make = ROOT / "bench" / "make_catalogue.py"
+            subprocess.run([sys.executable, str(make), str(BuildOptions().parallel_from), str(folder / "catalogue")], check=True)
+    return folder / "catalogue"
+
+
+@pytest.fixture(scope="session")
+def large_site(large_catalogue: Path, build_site_of: Callable[[Path], Path]) -> Path:
+    """The large catalogue's site (built on the parallel paths), built once per test run."""
+    return build_site_of(large_catalogue)
 
 
 @pytest.fixture(scope="session")

@@ -221,7 +221,6 @@ def test_two_row_header(tmp_path: Path, target: Path, capsys: pytest.CaptureFixt
 
 
 def test_ids_read_as_pinyin() -> None:
-    pytest.importorskip("pypinyin")
     from generator import ids
 
     taken: set[str] = set()
