@@ -104,5 +104,6 @@ def test_one_visible_focus_style(page: Any, base: str, selector: str) -> None:
     page.locator(selector).first.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
-    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()")
+    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()")
     assert style == ["solid", "3px", "rgb(245, 166, 35)"], (selector, style)
