@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from generator.model import (
+    Assignment,
     Catalogue,
     Category,
     Department,
@@ -67,6 +68,19 @@ def contacts(cat: Catalogue, item: Item) -> list[dict[str, Any]]:
     return out
 
 
+def assignment_url(cat: Catalogue, a: Assignment) -> str | None:
+    base = cat.identity.site_url
+    return f"{base.rstrip('/')}/assignments/{a.id}/" if base else None
+
+
+def assignment_data(cat: Catalogue, a: Assignment) -> dict[str, Any]:
+    """One 交办事项: its fields plus the day it ends (after extensions or an early end) and its permanent url."""
+    data = plain(a)
+    data["end"] = a.end.isoformat() if a.end else None
+    data["url"] = assignment_url(cat, a)
+    return data
+
+
 def catalogue_data(cat: Catalogue) -> dict[str, Any]:
     return {
         "format": cat.identity.format,
@@ -76,6 +90,7 @@ def catalogue_data(cat: Catalogue) -> dict[str, Any]:
         "categories": plain(cat.categories),
         "laws": plain(sorted(cat.laws, key=lambda law: law.id)),
         "items": [item_data(cat, i) for i in cat.items],
+        "assignments": [assignment_data(cat, a) for a in cat.assignments],
     }
 
 
@@ -93,7 +108,7 @@ def schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of ``catalogue_data``; ``$defs/Item`` is the schema of one item file."""
     defs: dict[str, Any] = {}
     catalogue = type_schema(Identity, defs, DATA)
-    for cls in (Department, Township, Category, Law, Item):
+    for cls in (Department, Township, Category, Law, Item, Assignment):
         type_schema(cls, defs, DATA)
     item = defs["Item"]
     item["properties"]["status"] = {"description": "active 有效；cancelled 已取消", "enum": ["active", "cancelled"]}
@@ -108,6 +123,10 @@ def schema() -> dict[str, Any]:
                                  "contact": text_or_null, "phone": text_or_null}},
     }
     item["required"] = item["required"] + ["status", "url", "contacts"]
+    assignment = defs["Assignment"]
+    assignment["properties"]["end"] = {"description": "实际结束日期（含延期、提前结束）；长期为 null", "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+    assignment["properties"]["url"] = {"description": "永久网址（清单设置了 site_url 时）", "anyOf": [{"type": "string"}, {"type": "null"}]}
+    assignment["required"] = assignment["required"] + ["end", "url"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -121,8 +140,9 @@ def schema() -> dict[str, Any]:
             "categories": {"type": "array", "items": {"$ref": "#/$defs/Category"}},
             "laws": {"type": "array", "items": {"$ref": "#/$defs/Law"}},
             "items": {"type": "array", "items": {"$ref": "#/$defs/Item"}},
+            "assignments": {"type": "array", "items": {"$ref": "#/$defs/Assignment"}},
         },
-        "required": ["format", "catalogue", "departments", "townships", "categories", "laws", "items"],
+        "required": ["format", "catalogue", "departments", "townships", "categories", "laws", "items", "assignments"],
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),
     }

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from generator import model
 from generator import problems as P
 from generator.model import (
+    Assignment,
     Catalogue,
     Category,
     Department,
@@ -34,7 +35,15 @@ from generator.model import (
     is_required,
 )
 from generator.problems import Code, Problem
-from generator.yamlread import Mapping, Node, Scalar, Sequence, describe, looks_like_fullwidth_key, read_yaml
+from generator.yamlread import (
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    describe,
+    looks_like_fullwidth_key,
+    read_yaml,
+)
 
 T = TypeVar("T")
 
@@ -327,9 +336,15 @@ def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
         item = _read_one(path, path.relative_to(root).as_posix(), Item, problems)
         if item is not None:
             items.append(item)
+    assignments: list[Assignment] = []
+    for path in _yaml_files(root, "assignments", problems):
+        assignment = _read_one(path, path.relative_to(root).as_posix(), Assignment, problems)
+        if assignment is not None:
+            assignments.append(assignment)
+    assignments.sort(key=lambda a: a.id)
     if not items and not any(p.file.startswith("items/") for p in problems):
         problems.append(P.NO_ITEMS.at("items/", None, ""))
     if identity is None:
         return None, problems
     items.sort(key=lambda i: i.code)
-    return Catalogue(identity, departments, townships, categories, laws, items, removed), problems
+    return Catalogue(identity, departments, townships, categories, laws, items, removed, assignments), problems

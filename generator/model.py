@@ -326,6 +326,89 @@ class Removed(Located):
         return RECORD_KINDS[self.kind][0]
 
 
+AssignmentKind = Literal["阶段性", "区域性"]
+
+
+@dataclass(kw_only=True)
+class Approval(Located):
+    """The written approval a 交办事项 needs before a township may be given it (事项准入)."""
+
+    document: str = field(metadata=spec("批准文件文号，如 示编办〔2025〕8号"))
+    date: date = field(metadata=spec("批准日期 YYYY-MM-DD"))
+    by: str | None = field(default=None, metadata=spec("批准机关，如 县委机构编制委员会办公室"))
+
+
+@dataclass(kw_only=True)
+class Period(Located):
+    start: date = field(metadata=spec("开始日期 YYYY-MM-DD"))
+    end: date | None = field(default=None, metadata=spec("结束日期；阶段性任务必须写"))
+
+
+@dataclass(kw_only=True)
+class Support(Located):
+    """What the assigning department gives the township with the task (权责一致)."""
+
+    funding: str | None = field(default=None, metadata=spec("经费保障"))
+    staff: str | None = field(default=None, metadata=spec("人员保障"))
+    technical: str | None = field(default=None, metadata=spec("技术支持"))
+    training: str | None = field(default=None, metadata=spec("业务培训"))
+
+    def given(self) -> list[tuple[str, str]]:
+        """(label, text) for each kind of support stated, in a fixed order."""
+        labels = (("funding", "经费"), ("staff", "人员"), ("technical", "技术"), ("training", "培训"))
+        return [(label, text) for key, label in labels if (text := getattr(self, key))]
+
+
+@dataclass(kw_only=True)
+class Extension(Located):
+    date: date = field(metadata=spec("批准延期的日期 YYYY-MM-DD"))
+    approval: str = field(metadata=spec("批准延期的文件文号"))
+    end: date = field(metadata=spec("延期后的结束日期"))
+    note: str | None = field(default=None, metadata=spec("延期说明"))
+
+
+@dataclass(kw_only=True)
+class Ending(Located):
+    date: date = field(metadata=spec("提前结束的日期 YYYY-MM-DD"))
+    approval: str | None = field(default=None, metadata=spec("决定提前结束的文件"))
+    note: str | None = field(default=None, metadata=spec("说明"))
+
+
+@dataclass(kw_only=True)
+class Assignment(Located):
+    """assignments/<id>.yml: a task assigned to townships outside the list, with its admission approval (extension)."""
+
+    id: str = field(metadata=spec("交办事项 id，与文件名相同", pattern=SLUG))
+    title: str = field(metadata=spec("交办事项名称，如 2025年汛期防汛值守"))
+    kind: AssignmentKind = field(metadata=spec("阶段性 或 区域性"))
+    department: str = field(metadata=spec("交办的县级部门 id"))
+    approval: Approval = field(metadata=spec("准入批准：没有批准不得交办"))
+    period: Period = field(metadata=spec("交办期限"))
+    townships: Literal["all"] | list[str] = field(default="all", metadata=spec("承接乡镇：all 或乡镇 id 列表"))
+    summary: str | None = field(default=None, metadata=spec("一段通俗说明"))
+    duties: list[str] = field(metadata=spec("乡镇承担的工作"))
+    support: Support = field(metadata=spec("交办部门提供的保障：经费、人员、技术、培训"))
+    basis: list[Citation] = field(default_factory=list, metadata=spec("法律法规或政策依据"))
+    item: str | None = field(default=None, metadata=spec("相关的清单事项编码"))
+    extensions: list[Extension] = field(default_factory=list, metadata=spec("经批准的延期，按时间先后"))
+    ended: Ending | None = field(default=None, metadata=spec("提前结束"))
+
+    @property
+    def end(self) -> date | None:
+        """The day it ends: an early end, else the last approved extension, else the period's end."""
+        if self.ended:
+            return self.ended.date
+        if self.extensions:
+            return self.extensions[-1].end
+        return self.period.end
+
+    def is_over(self, today: date) -> bool:
+        return self.end is not None and self.end < today
+
+    def applies_to(self, township_id: str) -> bool:
+        return self.townships == "all" or township_id in self.townships
+
+
 @dataclass
 class Catalogue:
     """A whole catalogue, loaded; lists keep file order, items are sorted by code."""
@@ -338,12 +421,17 @@ class Catalogue:
     items: list[Item]
     removed: list[Removed] = field(default_factory=list)
 
+
+    assignments: list[Assignment] = field(default_factory=list)
+    """交办事项 (extension), sorted by id."""
+
     def __post_init__(self) -> None:
         self.department = {d.id: d for d in self.departments}
         self.township = {t.id: t for t in self.townships}
         self.category = {c.id: c for c in self.categories}
         self.law = {law.id: law for law in self.laws}
         self.item = {i.code: i for i in self.items}
+        self.assignment = {a.id: a for a in self.assignments}
 
     def records(self, kind: str) -> list[Any]:
         """The current departments, townships, categories or laws (``kind`` as in RECORD_KINDS)."""

@@ -195,6 +195,24 @@ STEP_LOOPS_TO_ITSELF = _code("step-loops-to-itself", "步骤的 next 或分支�
 UNREACHABLE_STEP = _code("unreachable-step", "从第一步无法到达该步骤", "步骤“{id}”从第一步出发无法到达：请检查前面步骤的 next 或 branches。")
 NO_END = _code("no-end", "流程没有结束步骤", "流程没有结束步骤：请给最后一步写 next: []，或去掉返回前面步骤的 next。")
 
+# 交办事项（assignments/）
+ASSIGNMENT_FILE_MISMATCH = _code("assignment-file-mismatch", "交办事项的 id 与文件名不一致", "交办事项 id“{id}”与文件名“{stem}.yml”不一致。")
+ASSIGNMENT_NOT_COUNTY = _code("assignment-not-county", "交办部门是乡镇内设机构", "“{name}”是乡镇内设机构：交办事项须由县级部门交办。")
+ASSIGNMENT_NO_SUPPORT = _code("assignment-no-support", "没有写经费、人员、技术、培训中的任何一项保障",
+                              "没有写明交办部门提供的经费、人员、技术或培训保障。", "warning")
+ASSIGNMENT_BEFORE_APPROVAL = _code("assignment-before-approval", "开始日期早于批准日期",
+                                   "开始日期 {start} 早于批准日期 {approved}：交办事项须先批准、后交办。")
+ASSIGNMENT_NO_END = _code("assignment-no-end", "阶段性交办事项没有结束日期", "阶段性交办事项必须写结束日期（period.end）。")
+ASSIGNMENT_END_BEFORE_START = _code("assignment-end-before-start", "结束日期早于开始日期", "结束日期 {end} 早于开始日期 {start}。")
+ASSIGNMENT_ENDED_OUTSIDE = _code("assignment-ended-outside", "提前结束的日期不在交办期限内",
+                                 "提前结束日期 {date} 不在交办期限（{start} 至 {end}）之内。")
+EXTENSION_WITHOUT_END = _code("extension-without-end", "没有结束日期的交办事项写了延期",
+                              "没有结束日期的交办事项不需要延期：请先写明 period.end。")
+EXTENSION_AFTER_END = _code("extension-after-end", "延期的批准日期晚于原结束日期",
+                            "延期批准日期 {date} 晚于原结束日期 {end}：已到期的交办事项不能延期，请作为新的交办事项报批。")
+EXTENSION_NOT_LATER = _code("extension-not-later", "延期后的结束日期不晚于原结束日期", "延期后的结束日期 {new} 不晚于原结束日期 {end}。")
+UNKNOWN_ITEM = _code("unknown-item", "交办事项的 item 指向不存在的事项编码", "事项编码“{code}”在 items/ 中不存在。")
+
 # 动态管理（qingdan check --against）
 CHANGED_WITHOUT_HISTORY = _code(
     "changed-without-history", "事项内容改了，但没有新的变更记录",
@@ -217,6 +235,22 @@ URL_VANISHED = _code(
 URL_DROPPED = _code(
     "url-dropped", "一个已公布的网址（法规、部门、乡镇、分类、工作手册、数据文件或手写页面）会消失",
     "已公布的网址 {url} 将失效：{advice}。")
+ASSIGNMENT_NO_APPROVAL = _code(
+    "assignment-no-approval", "新增的交办事项没有真正的批准文件（写的是“待定”“无”等）",
+    "新增的交办事项“{title}”没有批准文件（写的是“{document}”）：未经准入批准，不得向乡镇交办工作。")
+ASSIGNMENT_EXTENDED_WITHOUT_APPROVAL = _code(
+    "assignment-extended-without-approval", "交办事项的结束日期推迟了，但没有新的延期批准",
+    "交办事项“{title}”的结束日期从 {old} 推迟到 {new}，但没有新的延期批准：请恢复原结束日期，"
+    "在 extensions 末尾加一条，写明 date、批准文件 approval 和新的 end。")
+ASSIGNMENT_ENDED_KEPT_CURRENT = _code(
+    "assignment-ended-kept-current", "已到期的交办事项被改回现行",
+    "交办事项“{title}”已于 {end} 到期，不能通过修改延续为现行：如仍需乡镇承担，请作为新的交办事项重新报批。")
+ASSIGNMENT_HISTORY_REWRITTEN = _code(
+    "assignment-history-rewritten", "原有的准入批准或延期记录被修改或删除",
+    "交办事项“{title}”原有的准入批准或延期记录被修改或删除了：这些记录只能追加，请恢复，把新的批准写成 extensions 末尾的一条。")
+ASSIGNMENT_VANISHED = _code(
+    "assignment-vanished", "交办事项文件被删除，网址会失效",
+    "交办事项“{title}”的文件被删除了，已公布的网址 /assignments/{id}/ 将失效。交办事项不能删除：请恢复文件；提前结束的，写 ended（日期和文件）。")
 AGAINST_UNREADABLE = _code("against-unreadable", "读不到用来比较的旧版本", "无法读取用于比较的旧版本：{reason}")
 
 

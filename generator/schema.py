@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from generator.model import (
     ARTICLE,
+    Assignment,
     Category,
     Department,
     Identity,
@@ -38,6 +39,7 @@ FILES: dict[str, tuple[type, bool, str]] = {
     "law": (Law, False, "laws/<id>.yml：一部法律法规"),
     "item": (Item, False, "items/**/<code>.yml：一个事项"),
     "removed": (Removed, True, "removed.yml：已移除的部门、乡镇、分类和法规（网页保留，说明去向）"),
+    "assignment": (Assignment, False, "assignments/<id>.yml：一项经准入批准的交办事项"),
 }
 COMMITTED = Path(__file__).parent / "schema"
 

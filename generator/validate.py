@@ -15,8 +15,10 @@ from generator.load import load
 from generator.model import (
     ACTORS,
     RECORD_KINDS,
+    Assignment,
     Catalogue,
     Category,
+    Citation,
     Department,
     Item,
     Located,
@@ -124,7 +126,13 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
             yield _p(item, "townships", P.EMPTY_TOWNSHIPS)
     if not item.basis:
         yield _p(item, "basis", P.EMPTY_BASIS)
-    for i, cite in enumerate(item.basis):
+    yield from _basis_problems(cat, item.basis)
+    yield from workflow_problems(item.workflow, actors, "workflow")
+    yield from _history_problems(item)
+
+
+def _basis_problems(cat: Catalogue, basis: list[Citation]) -> Iterable[Problem]:
+    for i, cite in enumerate(basis):
         law = cat.law.get(cite.law)
         if law is None:
             yield _p(cite, f"basis[{i}].law", P.UNKNOWN_LAW, field="law", law=cite.law)
@@ -132,8 +140,56 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
         for article in cite.articles:
             if law.article_text(article) is None:
                 yield _p(cite, f"basis[{i}].articles", P.UNKNOWN_ARTICLE, field="articles", title=law.title, article=article, file=law.file)
-    yield from workflow_problems(item.workflow, actors, "workflow")
-    yield from _history_problems(item)
+
+
+def _assignment_problems(cat: Catalogue, a: Assignment) -> Iterable[Problem]:
+    """事项准入: a 交办事项 resolves its references, is approved before it starts, and its dates follow each other."""
+    stem = PurePosixPath(a.file).stem
+    if stem != a.id:
+        yield _p(a, "id", P.ASSIGNMENT_FILE_MISMATCH, id=a.id, stem=stem)
+    dept = cat.department.get(a.department)
+    if dept is None:
+        yield _p(a, "department", P.UNKNOWN_DEPARTMENT, department=a.department)
+    elif dept.level != "county":
+        yield _p(a, "department", P.ASSIGNMENT_NOT_COUNTY, name=dept.name)
+    if a.townships != "all":
+        for i, tid in enumerate(a.townships):
+            if tid not in cat.township:
+                yield _p(a, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid)
+        if not a.townships:
+            yield _p(a, "townships", P.EMPTY_TOWNSHIPS)
+    if not a.duties:
+        yield _p(a, "duties", P.EMPTY_DUTIES, who="乡镇")
+    if not a.support.given():
+        yield _p(a, "support", P.ASSIGNMENT_NO_SUPPORT)
+    if a.item is not None and a.item not in cat.item:
+        yield _p(a, "item", P.UNKNOWN_ITEM, code=a.item)
+    yield from _basis_problems(cat, a.basis)
+    start, end = a.period.start, a.period.end
+    if start < a.approval.date:
+        yield _p(a.period, "period.start", P.ASSIGNMENT_BEFORE_APPROVAL, field="start", start=start, approved=a.approval.date)
+    if end is None and a.kind == "阶段性":
+        yield _p(a.period, "period.end", P.ASSIGNMENT_NO_END, field="start")
+    if end is not None and end < start:
+        yield _p(a.period, "period.end", P.ASSIGNMENT_END_BEFORE_START, field="end", end=end, start=start)
+    previous_end = end
+    for i, ext in enumerate(a.extensions):
+        key = f"extensions[{i}]"
+        if previous_end is None:
+            yield _p(ext, key, P.EXTENSION_WITHOUT_END, field="date")
+        else:
+            if ext.date > previous_end:
+                yield _p(ext, f"{key}.date", P.EXTENSION_AFTER_END, field="date", date=ext.date, end=previous_end)
+            if ext.end <= previous_end:
+                yield _p(ext, f"{key}.end", P.EXTENSION_NOT_LATER, field="end", new=ext.end, end=previous_end)
+        before = a.extensions[i - 1].date if i else a.approval.date
+        if ext.date < before:
+            yield _p(ext, f"{key}.date", P.HISTORY_ORDER, field="date", date=ext.date, before=before)
+        previous_end = ext.end
+    if a.ended is not None:
+        planned = a.extensions[-1].end if a.extensions else end
+        if a.ended.date < start or (planned is not None and a.ended.date > planned):
+            yield _p(a.ended, "ended.date", P.ASSIGNMENT_ENDED_OUTSIDE, field="date", date=a.ended.date, start=start, end=planned or "长期")
 
 
 def _history_problems(item: Item) -> Iterable[Problem]:
@@ -232,6 +288,12 @@ def validate(cat: Catalogue) -> list[Problem]:
     problems += _code_problems(cat)
     problems += _path_collisions(cat)
     problems += _id_problems(cat)
+    seen: dict[str, Assignment] = {}
+    for assignment in cat.assignments:
+        if assignment.id in seen:
+            problems.append(_p(assignment, "id", P.DUPLICATE_ID, what="交办事项", value=assignment.id, first=seen[assignment.id].line_of("id")))
+        seen.setdefault(assignment.id, assignment)
+        problems += _assignment_problems(cat, assignment)
     return problems
 
 

@@ -13,7 +13,7 @@ HOSTILE = '<script>alert(1)</script>{{ 7*7 }}{% raw %}[x](javascript:alert(1))\n
 # Keys whose values are identifiers or references, not free text.
 NOT_TEXT = {"id", "code", "category", "department", "law", "actor", "next", "level", "kind", "role", "responsibility",
             "townships", "format", "date", "action", "effective", "promulgated", "start", "site_url", "formerly",
-            "sample", "version"}
+            "sample", "version", "item"}
 
 
 class Page(HTMLParser):

@@ -38,6 +38,7 @@ def _files(root: Path) -> list[tuple[str, Path]]:
     out += [(n, root / f"{n}.yml") for n in ("departments", "townships", "categories")]
     out += [("law", p) for p in sorted((root / "laws").glob("*.yml"))]
     out += [("item", p) for p in sorted((root / "items").rglob("*.yml"))]
+    out += [("assignment", p) for p in sorted((root / "assignments").glob("*.yml"))]
     return out
 
 

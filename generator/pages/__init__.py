@@ -32,7 +32,7 @@ import jinja2
 
 from generator.cache import Cache
 from generator.model import Catalogue
-from generator.pages import changes, downloads, handbook, removed
+from generator.pages import assignments, changes, downloads, handbook, removed
 from generator.pages.base import last_date, make_env
 from generator.pages.items import item_jobs, write_all_items, write_redirects
 from generator.pages.laws import write_laws
@@ -53,6 +53,7 @@ SIDE_WRITERS: list[Writer] = [
     handbook.write_pages,  # /townships/<id>/handbook/
     downloads.write_pages,  # /downloads/, /items/<code>.json
     removed.write_pages,  # tombstones (removed.yml) and redirects of renamed ids
+    assignments.write_pages,  # /assignments/, /assignments/<id>/
 ]
 
 

@@ -30,6 +30,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def last_date(cat: Catalogue) -> date:
     """The newest date in the catalogue: the default 更新 date of list pages (never the clock)."""
     dates = [cat.identity.effective] + [c.date for i in cat.items for c in i.history]
+    dates += [d for a in cat.assignments for d in [a.approval.date, *(e.date for e in a.extensions)]]
     return max(dates)
 
 
@@ -38,8 +39,11 @@ def anchor(article: str) -> str:
     return "art-" + article.replace(".", "-")
 
 
-def make_env(cat: Catalogue) -> jinja2.Environment:
-    """One environment for every page kind; other modules add templates beside ours."""
+def make_env(cat: Catalogue, today: date | None = None) -> jinja2.Environment:
+    """One environment for every page kind; other modules add templates beside ours.
+
+    ``today`` is the build's day: only 交办事项 states depend on it (current or ended).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -48,7 +52,7 @@ def make_env(cat: Catalogue) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
-    env.globals.update(cat=cat, labels=cat.labels, anchor=anchor, actor_label=cat.actor_label)
+    env.globals.update(cat=cat, labels=cat.labels, anchor=anchor, actor_label=cat.actor_label, today=today or date.today())
     # Item pages link /items/<code>.json (written by generator.opendata) and carry schema.org JSON-LD.
     env.globals["item_json_url"] = lambda root, item: f"{root}items/{item.code}.json"
     env.globals["item_jsonld"] = lambda item: Markup(jsondata.jsonld(cat, item))  # jsonld() escapes for <script>
@@ -79,6 +83,13 @@ def townships_json(cat: Catalogue) -> str:
     keys = ("id", "name", "office", "phone", "address", "hours", "note")
     data = [{k: getattr(t, k) for k in keys if getattr(t, k)} | {"gov": t.government} for t in cat.townships]
     return jsondata.for_script(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def today_of(env: jinja2.Environment) -> date:
+    """The build's day, set by :func:`make_env` (交办事项 states depend on it)."""
+    day = env.globals["today"]
+    assert isinstance(day, date)
+    return day
 
 
 def cn_date(value: date | None) -> str:

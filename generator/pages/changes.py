@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,10 @@ from urllib.parse import urlsplit
 import jinja2
 
 from generator.model import ACTION_LABELS, Catalogue, Change, Item
-from generator.pages.base import last_date, render, write_page
+from generator.pages.assignments import Event, all_events
+from generator.pages.base import last_date, render, today_of, write_page
 
+ASSIGNMENT_ACTIONS = {"added": "准入交办", "extended": "延期", "ended": "结束"}
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 200
 """Newest entries in /feed.xml; the pages list all of them."""
@@ -128,8 +131,8 @@ def entry_title(e: Entry) -> str:
     return f"{ACTION_LABELS.get(e.change.action, e.change.action)}：{e.item.name}（{e.item.code}）"
 
 
-def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
-    """The Atom feed (RFC 4287) of the newest ``limit`` changes, as UTF-8 bytes."""
+def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequence[Event] = ()) -> bytes:
+    """The Atom feed (RFC 4287) of the newest ``limit`` changes (and assignment events), as UTF-8 bytes."""
     ET.register_namespace("", ATOM)
     base = _base(cat) or ""
     ident = cat.identity
@@ -153,6 +156,21 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT) -> bytes:
         _sub(entry, "category", term=e.change.action, label=ACTION_LABELS.get(e.change.action, e.change.action))
         summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
         _sub(entry, "summary", summary, type="text")
+    for n, ev in enumerate(assignment_events[:limit]):
+        entry = _sub(feed, "entry")
+        tail = f"assignments/{ev.assignment.id}/{ev.action}" + (f"-{ev.date.isoformat()}" if ev.action == "extended" else "")
+        host = urlsplit(base).hostname if base else None
+        if host:
+            _sub(entry, "id", f"tag:{host},{ev.date.isoformat()}:{urlsplit(base).path.lstrip('/')}{tail}")
+        else:
+            _sub(entry, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'qingdan:{ident.jurisdiction}:{tail}')}")
+        _sub(entry, "title", f"交办事项{ASSIGNMENT_ACTIONS[ev.action]}：{ev.assignment.title}")
+        _sub(entry, "updated", _stamp(ev.date))
+        _sub(entry, "published", _stamp(ev.date))
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}assignments/{ev.assignment.id}/")
+        _sub(entry, "category", term=f"assignment-{ev.action}", label=f"交办事项{ASSIGNMENT_ACTIONS[ev.action]}")
+        summary = "；".join(x for x in (f"批准文件：{ev.approval}" if ev.approval else "", ev.note or "") if x)
+        _sub(entry, "summary", summary or ASSIGNMENT_ACTIONS[ev.action], type="text")
     ET.indent(feed)
     text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return text + b"\n"
@@ -171,11 +189,13 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
         inline.add(g.anchor)
         listed += len(g.entries)
     common = {"actions": ACTION_LABELS, "feed_limit": FEED_LIMIT, "inline": inline}
-    body = render(env, "changelog.html", rel, groups=all_groups, group=None, **common)
+    assignment_events = all_events(cat, today_of(env))
+    body = render(env, "changelog.html", rel, groups=all_groups, group=None, assignment_events=assignment_events,
+                  assignment_actions=ASSIGNMENT_ACTIONS, **common)
     write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes", "qd_site_state": True})
     for g in all_groups:
         if g.anchor not in inline:
             sub = f"changes/{g.anchor}/index.md"
             body = render(env, "changelog.html", sub, groups=[], group=g, **common)
             write_page(docs_dir, sub, title=f"变更记录：{g.approval}", body=body, updated=g.date, meta={"qd_kind": "changes"})
-    (docs_dir / "feed.xml").write_bytes(feed_xml(cat))
+    (docs_dir / "feed.xml").write_bytes(feed_xml(cat, assignment_events=assignment_events))

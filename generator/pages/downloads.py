@@ -66,9 +66,20 @@ def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
             (folder / f"{code}.json").write_text(text, encoding="utf-8", newline="\n")
 
 
+def write_assignment_json(docs_dir: Path, data: dict[str, Any]) -> None:
+    """/assignments/<id>.json, beside the assignment's page."""
+    if not data["assignments"]:
+        return
+    folder = docs_dir / "assignments"
+    folder.mkdir(parents=True, exist_ok=True)
+    for record in data["assignments"]:
+        (folder / f"{record['id']}.json").write_text(jsondata.dumps(record), encoding="utf-8", newline="\n")
+
+
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     data = jsondata.catalogue_data(cat)
     write_item_json(docs_dir, data)
+    write_assignment_json(docs_dir, data)
     cache = env.globals.get("build_cache")
     files = write_files(cat, docs_dir / "downloads", data, cache if isinstance(cache, Cache) else Cache(None))
     rel = "downloads/index.md"

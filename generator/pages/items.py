@@ -43,8 +43,13 @@ class CitationView:
 
 
 def citations(cat: Catalogue, item: Item) -> list[CitationView]:
+    return basis_views(cat, item.basis)
+
+
+def basis_views(cat: Catalogue, basis: list[Citation]) -> list[CitationView]:
+    """Cited articles with their texts, for any record with a ``basis`` (items, assignments)."""
     out = []
-    for c in item.basis:
+    for c in basis:
         law = cat.law[c.law]
         arts = [ArticleView(ref, _paragraphs(law, ref)) for ref in c.articles]
         out.append(CitationView(law, arts, c.note))
@@ -72,6 +77,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "actions": ACTION_LABELS,
         "permalink": cat.permalink(item.code),
         "chart": svg.draw(item.workflow, cat, item.name) if item.workflow else "",
+        "assignments": [a for a in cat.assignments if a.item == item.code],
     }
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import jinja2
 
 from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
-from generator.pages.base import lead_label, render, write_page
+from generator.pages.assignments import for_township, is_current
+from generator.pages.base import lead_label, render, today_of, write_page
 from generator.pages.changes import latest
 
 
@@ -38,6 +39,7 @@ def write_home(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
         groups=category_groups(cat, Counter(i.category for i in active)),
         latest=latest_changes(cat),
         actions=ACTION_LABELS,
+        assignments=[a for a in cat.assignments if is_current(a, today_of(env))],
     )
     write_page(docs_dir, "index.md", title=cat.identity.title, body=body, updated=updated,
                published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home", "qd_site_state": True})
@@ -147,7 +149,8 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
         kinds = Counter(i.responsibility for i in items)
         body = render(env, "township.html", rel, township=t, total=len(items),
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
-                      groups=[(cat.category[c], rows) for c, rows in groups.items()])
+                      groups=[(cat.category[c], rows) for c, rows in groups.items()],
+                      assignments=for_township(cat, t.id, today_of(env)))
         write_page(docs_dir, rel, title=t.name, body=body, updated=newest(cat, (i for i in cat.items if i.applies_to(t.id))),
                    meta={"qd_kind": "township"})
     entries = [{"href": f"townships/{t.id}/", "text": t.name, "extra": f"{counts[t.id]} 项"} for t in cat.townships]

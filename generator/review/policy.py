@@ -13,16 +13,22 @@ Rules, comparing the new catalogue with the published one:
   category page without a ``formerly`` redirect or a removed.yml tombstone, a handbook,
   a data file, a hand-written page): the check publish makes against the live site,
   both from generator.permanence.
+- 交办事项 (事项准入): ``assignment-no-approval`` an assignment added without a real approving
+  document; ``assignment-extended-without-approval`` its end moved later without a new approved
+  extension; ``assignment-ended-kept-current`` an ended assignment made current again;
+  ``assignment-history-rewritten`` approved extensions edited or removed; ``assignment-vanished``
+  its file deleted (its page must stay).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 from generator import problems as P
 from generator.load import load
-from generator.model import RECORD_KINDS, Catalogue, Item
+from generator.model import RECORD_KINDS, Assignment, Catalogue, Item
 from generator.permanence import advice, dropped, expected_files, url_of
 from generator.problems import Problem
 from generator.review.diff import match_items
@@ -75,6 +81,7 @@ def compare_policy(old: Catalogue, new: Catalogue) -> list[Problem]:
             problems.append(P.URL_VANISHED.at(holder.file, line, "formerly", code=holder.code, former=code))
     problems += _reuse(old, new)
     problems += _urls(old, new, reported)
+    problems += assignment_policy(old, new, date.today())
     return problems
 
 
@@ -149,3 +156,38 @@ def _file_of(cat: Catalogue, folder: str, rid: str) -> str:
             owner = next((r for r in cat.records(kind) if rid in (r.id, *r.formerly)), None)
             return owner.file if owner else "removed.yml"
     return ""
+
+
+PLACEHOLDERS = {"", "无", "暂无", "待定", "待批", "待批准", "未批准", "见附件", "-", "—", "/"}
+"""Texts that stand where an approving document number should be."""
+
+
+def _planned_end(a: Assignment) -> date | None:
+    """The end the approvals give (an early end only shortens it)."""
+    return a.extensions[-1].end if a.extensions else a.period.end
+
+
+def assignment_policy(old: Catalogue, new: Catalogue, today: date) -> list[Problem]:
+    """事项准入 in review: assignments need approval to start, to last longer, and stay ended once over."""
+    problems = []
+    for a in new.assignments:
+        before = old.assignment.get(a.id)
+        if before is None:
+            if a.approval.document.strip() in PLACEHOLDERS:
+                line = a.approval.line_of("document")
+                problems.append(P.ASSIGNMENT_NO_APPROVAL.at(a.file, line, "approval.document", title=a.title, document=a.approval.document))
+            continue
+        if a.extensions[: len(before.extensions)] != before.extensions or a.approval != before.approval:
+            problems.append(P.ASSIGNMENT_HISTORY_REWRITTEN.at(a.file, a.line_of("extensions"), "extensions", title=a.title))
+            continue
+        old_end, new_end = _planned_end(before), _planned_end(a)
+        longer = old_end is not None and (new_end is None or new_end > old_end)
+        if before.is_over(today) and not a.is_over(today):
+            problems.append(P.ASSIGNMENT_ENDED_KEPT_CURRENT.at(a.file, a.line_of("period"), "period", title=a.title, end=before.end))
+        elif longer and (len(a.extensions) == len(before.extensions) or a.period.end != before.period.end):
+            problems.append(P.ASSIGNMENT_EXTENDED_WITHOUT_APPROVAL.at(
+                a.file, a.line_of("period"), "period", title=a.title, old=old_end, new=new_end or "长期"))
+    for a in old.assignments:
+        if a.id not in new.assignment:
+            problems.append(P.ASSIGNMENT_VANISHED.at(a.file, None, "", title=a.title, id=a.id))
+    return problems
