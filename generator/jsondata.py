@@ -75,7 +75,7 @@ def assignment_url(cat: Catalogue, a: Assignment) -> str | None:
 
 def assignment_data(cat: Catalogue, a: Assignment) -> dict[str, Any]:
     """One 交办事项: its fields plus the day it ends (after extensions or an early end) and its permanent url."""
-    data = plain(a)
+    data: dict[str, Any] = plain(a)
     data["end"] = a.end.isoformat() if a.end else None
     data["url"] = assignment_url(cat, a)
     return data

@@ -327,6 +327,8 @@ class Removed(Located):
 
 
 AssignmentKind = Literal["阶段性", "区域性"]
+Day = date
+"""``date`` under another name, for records that also have a field called ``date``."""
 
 
 @dataclass(kw_only=True)
@@ -363,7 +365,7 @@ class Support(Located):
 class Extension(Located):
     date: date = field(metadata=spec("批准延期的日期 YYYY-MM-DD"))
     approval: str = field(metadata=spec("批准延期的文件文号"))
-    end: date = field(metadata=spec("延期后的结束日期"))
+    end: Day = field(metadata=spec("延期后的结束日期"))
     note: str | None = field(default=None, metadata=spec("延期说明"))
 
 

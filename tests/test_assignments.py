@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,18 +203,18 @@ def committed(tmp_path: Path, **files: str) -> Repo:
     return repo
 
 
-def policy(repo: Repo, monkeypatch, capsys) -> list[dict]:  # type: ignore[no-untyped-def]
+def policy(repo: Repo, monkeypatch, capsys) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     code, out, _ = run(monkeypatch, capsys, repo.root, "check", "catalogue", "--against", "HEAD:catalogue", "--format", "json")
-    problems = json.loads(out)
+    problems: list[dict[str, Any]] = json.loads(out)
     assert code == (1 if errors_in(problems) else 0)
     return problems
 
 
-def errors_in(problems: list[dict]) -> bool:
+def errors_in(problems: list[dict[str, Any]]) -> bool:
     return any(p["severity"] == "error" for p in problems)
 
 
-def codes(problems: list[dict]) -> list[str]:
+def codes(problems: list[dict[str, Any]]) -> list[str]:
     return [p["code"] for p in problems]
 
 

@@ -156,7 +156,7 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequenc
         _sub(entry, "category", term=e.change.action, label=ACTION_LABELS.get(e.change.action, e.change.action))
         summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
         _sub(entry, "summary", summary, type="text")
-    for n, ev in enumerate(assignment_events[:limit]):
+    for ev in assignment_events[:limit]:
         entry = _sub(feed, "entry")
         tail = f"assignments/{ev.assignment.id}/{ev.action}" + (f"-{ev.date.isoformat()}" if ev.action == "extended" else "")
         host = urlsplit(base).hostname if base else None
