@@ -249,3 +249,81 @@ def test_policy_deleted_or_rewritten(tmp_path: Path, monkeypatch, capsys) -> Non
     repo.path("assignments/y.yml").unlink()
     repo.edit("assignments/x.yml", "测编办〔2026〕1号", "测编办〔2026〕2号")
     assert sorted(codes(policy(repo, monkeypatch, capsys))) == ["assignment-history-rewritten", "assignment-vanished"]
+
+
+# ------------------------------------------------------------------ a county's 交办事项 sheet and the round trip
+
+
+def county_workbook(path: Path) -> None:
+    """A county workbook with its list and a 交办事项 sheet in the county's own words."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.worksheets[0]
+    ws.title = "基本履职事项"
+    ws.append(["序号", "一级类别", "事项名称", "乡镇（街道）职责"])
+    ws.append([1, "应急管理", "防汛抗旱", "组织防汛值守。"])
+    ws = wb.create_sheet("交办事项")
+    ws.append(["测试县交办事项清单"])
+    ws.append(["序号", "交办事项", "交办部门", "批准文件", "批准日期", "交办期限", "承接乡镇", "乡镇承担工作", "保障措施"])
+    ws.append([1, "2026年汛期沿河巡堤值守", "县水利局", "测编办〔2026〕5号", "2026年5月20日", "2026年6月1日至2026年9月30日",
+               "城关镇、山溪乡", "落实汛期值守。\n组织巡堤查险。", "经费：县财政安排专项经费。\n培训：汛前培训一次。"])
+    ws.append([2, "文明创建入户宣传", "县林业局", "待定", "2026年3月1日", "2026年3月1日至2026年12月31日", "城关镇", "入户宣传。", None])
+    ws.append(["注：交办事项须经县委编办准入审核。"])
+    wb.save(path)
+
+
+def test_county_assignment_sheet_every_row_accounted_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    from .test_sheets_shapes import fates
+
+    target = tmp_path / "target"
+    shutil.copytree(MINIMAL, target)
+    book = tmp_path / "清单.xlsx"
+    county_workbook(book)
+    main(["import", str(book), "--into", str(target)])
+    out = capsys.readouterr().out
+    got = {k: v for k, v in fates(out).items() if k[0] == "交办事项"}
+    assert got == {
+        ("交办事项", 1): "未导入：表头上方的标题行“测试县交办事项清单”",
+        ("交办事项", 2): "未导入：表头行",
+        ("交办事项", 3): next(v for v in got.values() if "汛期沿河巡堤值守" in v),
+        ("交办事项", 4): "未导入：没有批准文件：未经准入批准的交办事项不导入（事项准入），请取得批准后补上文号",
+        ("交办事项", 5): "未导入：说明行“注：交办事项须经县委编办准入审核。”",
+    }, out
+    files = list((target / "assignments").glob("*.yml"))
+    assert len(files) == 1 and got[("交办事项", 3)].startswith(files[0].stem + "（")
+    cat, problems = check(target)
+    assert cat is not None and not errors(problems), problems
+    a = cat.assignments[0]
+    assert (a.approval.document, a.approval.date, a.period.start, a.period.end) == ("测编办〔2026〕5号", date(2026, 5, 20), date(2026, 6, 1), date(2026, 9, 30))
+    assert a.townships == ["chengguan", "shanxi"] and a.duties == ["落实汛期值守。", "组织巡堤查险。"]
+    assert (a.support.funding, a.support.training, a.kind) == ("经费：县财政安排专项经费。", "培训：汛前培训一次。", "阶段性")
+    assert cat.department[a.department].name.endswith("水利局")
+
+
+def test_export_import_round_trip_keeps_every_assignment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    source = tmp_path / "source"
+    shutil.copytree(MINIMAL, source)
+    with_assignments(source, ended=assignment_yaml("ended", start=-200, end=-10, approved=-210, townships="all",
+                                                   extra=f"basis:\n- law: forest-fire-regulation\n  articles: ['20']\n  note: 巡查依据\n"
+                                                         f"extensions:\n- date: {day(-100)}\n  approval: 测编办〔2026〕3号\n  end: {day(-10)}\n"
+                                                         "  note: 延长防火期\n"),
+                     early=assignment_yaml("early", extra=f"ended:\n  date: {day(-1)}\n  approval: 测编办〔2026〕4号\n  note: 任务完成\n"))
+    (source / "assignments" / "ended.yml").write_text(
+        (source / "assignments" / "ended.yml").read_text(encoding="utf-8").replace(f"  end: {day(-10)}\n", f"  end: {day(-50)}\n", 1),
+        encoding="utf-8")
+    before, problems = check(source)
+    assert before is not None and not errors(problems), problems
+    book = tmp_path / "export.xlsx"
+    assert main(["export", "--catalogue", str(source), "--format", "xlsx", "--out", str(book)]) == 0
+    back = tmp_path / "back"
+    back.mkdir()
+    shutil.copy(source / "catalogue.yml", back / "catalogue.yml")
+    assert main(["import", str(book), "--into", str(back)]) == 0, capsys.readouterr().out
+    after, problems = check(back)
+    assert after is not None and not errors(problems), problems
+    assert after.assignments == before.assignments

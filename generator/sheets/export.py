@@ -22,6 +22,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generator.citations import format_basis
 from generator.model import Catalogue, Item, Step
+from generator.sheets import assignments
 from generator.sheets.book import csv_safe
 from generator.sheets.layout import (
     ARROW,
@@ -139,6 +140,8 @@ def workbook(cat: Catalogue) -> Workbook:
             ["说明", "“事项”表每行一个事项；其余各表按事项编码补充部门职责、依据、流程和变更记录。用 qingdan import 可导回清单。"],
             ["修改须知", "导回时部门职责、法律依据、流程和变更记录以同名明细表为准；“事项”表的县级主管部门、县级部门职责、配合部门、"
                      "配合部门职责、法律法规依据、状态列只供阅读。一格多条内容每行一条；以制表符开头的行接续上一条。"]]
+    if cat.assignments:
+        _sheet(wb, assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat))
     _sheet(wb, INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], info)
     stamp = datetime.combine(ident.effective, time(0, 0))
     wb.properties.creator = ident.publisher

@@ -26,7 +26,7 @@ from generator.errors import QingdanError
 from generator.load import load
 from generator.model import CODE, Catalogue, Item, fields_of
 from generator.problems import Problem, errors
-from generator.sheets import exact
+from generator.sheets import assignments, exact
 from generator.sheets.book import Book, open_book
 from generator.sheets.layout import ITEMS_SHEET, sheet_kind, squeeze
 from generator.sheets.read import SheetRows, read_sheet
@@ -143,6 +143,8 @@ def _sheets(book: Book, mapping: Mapping, report: Report) -> list[tuple[str, She
     for name in names:
         if name not in book.sheetnames:
             raise QingdanError(f"{report.file}：工作簿中没有名为“{name}”的工作表；现有：{'、'.join(book.sheetnames)}。")
+        if assignments.is_assignment_sheet(name):
+            continue  # read by _assignments
         grid = book[name]
         sheet = read_sheet(grid, mapping.headers, mapping.header_row)
         if sheet is None or "name" not in sheet.columns.values():
@@ -160,7 +162,7 @@ def _sheets(book: Book, mapping: Mapping, report: Report) -> list[tuple[str, She
         if sheet.unknown_headers:
             report.say(f"工作表“{name}”未识别、已忽略的列：" + "、".join(sheet.unknown_headers) + "（可在映射文件 headers 中指定）。")
         out.append((name, sheet))
-    if not out:
+    if not out and not any(assignments.is_assignment_sheet(n) for n in book.sheetnames):
         raise QingdanError(f"{report.file}：没有找到表头行（应有“事项名称”“责任类型”等列）。表头用词不同时，请用 --mapping 指定映射文件。")
     return out
 
@@ -248,6 +250,12 @@ def _plain(book: Book, cat: Catalogue, reg: Registry, prefix: str, mapping: Mapp
 def _exact(book: Book, cat: Catalogue, reg: Registry, report: Report) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
     lists = exact.lists(book)
     laws = exact.laws(book)
+    for d in lists["departments"]:
+        reg.learn("departments", d["id"], d["name"], d.get("short"))
+    for town in lists["townships"]:
+        reg.learn("townships", town["id"], town["name"])
+    for law in laws.values():
+        reg.learn("laws", law["id"], law["title"], law.get("short"))
     category_ids = {c.name: c.id for c in cat.categories} | {c["name"]: c["id"] for c in lists["categories"]}
     township_ids = {t.name: t.id for t in cat.townships} | {t["name"]: t["id"] for t in lists["townships"]}
     labels = {k: cat.labels.of(k) for k in ("lead", "support", "returned")}
@@ -277,6 +285,39 @@ def _write_lists(root: Path, cat: Catalogue, lists: dict[str, list[dict[str, Any
         elif new:
             yamlwrite.append_records(path, new)
             report.say(f"{path.name}：新增 {len(new)} 条：" + "、".join(f"{r['id']}（{r['name']}）" for r in new[:30]) + ("……" if len(new) > 30 else "") + "。")
+
+
+def _assignments(book: Book, cat: Catalogue, reg: Registry, report: Report) -> list[dict[str, Any]]:
+    """Every 交办事项 sheet: each row imported into an assignment or skipped with its reason."""
+    out: list[dict[str, Any]] = []
+    for name in book.sheetnames:
+        if not assignments.is_assignment_sheet(name):
+            continue
+        result = assignments.read(book[name], cat, reg)
+        if result is None:
+            report.say(f"工作表“{name}”：没有找到交办事项的表头行（应有“交办事项”“交办部门”“批准文件”等列），整张表未导入。")
+            for r in book[name].rows:
+                report.fate(name, r, "skipped", reason="所在工作表没有表头行")
+            continue
+        for row, status, aid, text in result.fates:
+            report.fate(name, row, "imported" if status == "imported" else "skipped", aid, text)
+        report.remarks += [f"工作表“{name}”第 {row} 行：{remark}。" for row, remark in result.remarks]
+        report.say(f"工作表“{name}”：交办事项 {len(result.records)} 项。")
+        out += result.records
+    return out
+
+
+def _write_assignments(root: Path, cat: Catalogue, records: list[dict[str, Any]], report: Report) -> None:
+    current = {a.id: yamlwrite.record(a) for a in cat.assignments}
+    created = updated = same = 0
+    for record in records:
+        if current.get(record["id"]) == yamlwrite.record_like(record):
+            same += 1
+            continue
+        created, updated = (created, updated + 1) if record["id"] in current else (created + 1, updated)
+        yamlwrite.write(root / "assignments" / f"{record['id']}.yml", record)
+    if records:
+        report.say(f"交办事项：新建 {created} 项，更新 {updated} 项，未变 {same} 项。")
 
 
 def _write_items(root: Path, cat: Catalogue, items: list[dict[str, Any]], report: Report) -> None:
@@ -370,8 +411,10 @@ def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | No
     is_export = exact.is_export(book)
     if is_export:
         items, lists, laws = _exact(book, cat, reg, report)
+        admitted = _assignments(book, cat, reg, report)
     else:
         items = _plain(book, cat, reg, prefix, mapping, approval_text, report)
+        admitted = _assignments(book, cat, reg, report)
         lists, laws = {k: reg.new[k] for k in ("departments", "townships", "categories")}, {r["id"]: r for r in reg.new["laws"]}
         _decisions(reg, cat, report)
     if identity is not None:
@@ -379,7 +422,7 @@ def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | No
         report.say(f"catalogue.yml：{into} 中原来没有，{'将' if dry_run else '已'}新建：清单名称“{i.title}”，县“{i.jurisdiction}”，发布机关“{i.publisher}”，"
                    f"版本 {i.version}，生效日期 {i.effective}（今天）。请打开 catalogue.yml 核对这几项，并补上 approval（批准文号）和 site_url（网站地址）。")
     if dry_run:
-        report.say(f"试导入（--dry-run）：将导入 {len(items)} 个事项；没有写入任何文件。")
+        report.say(f"试导入（--dry-run）：将导入 {len(items)} 个事项" + (f"、{len(admitted)} 项交办事项" if admitted else "") + "；没有写入任何文件。")
         return report
     if identity is not None:
         into.mkdir(parents=True, exist_ok=True)
@@ -387,6 +430,7 @@ def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | No
     _write_lists(into, cat, lists, report)
     _write_laws(into, cat, laws, report, guessed=not is_export)
     _write_items(into, cat, items, report)
+    _write_assignments(into, cat, admitted, report)
     if not is_export and approval_text == PLACEHOLDER and items:
         report.say(f"批准文件：没有 --approval，catalogue.yml 也没有 approval，新事项的 history 写了占位“{PLACEHOLDER}”，请改为实际文号。")
     final, problems = check(into)

@@ -95,6 +95,10 @@ class Registry:
             if name:
                 self.index[kind].setdefault(self._key(kind, name), rid)
 
+    def learn(self, kind: str, rid: str, *names: str | None) -> None:
+        """Know a record read from elsewhere (our export's list sheets) by its id and names."""
+        self._remember(kind, rid, *names)
+
     def find(self, kind: str, name: str) -> str | None:
         return self.index[kind].get(self._key(kind, name)) or (name if name in self.taken[kind] else None)
 
