@@ -12,19 +12,31 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
+from typing import Any
 
-try:
-    from pypinyin import Style, lazy_pinyin
-except ImportError:  # pragma: no cover - optional dependency
-    lazy_pinyin = None  # type: ignore[assignment]
+_NOT_LOADED: Any = object()
+lazy_pinyin: Callable[..., list[str]] | None = _NOT_LOADED
+"""pypinyin's converter, imported on first use: its dictionary takes a second or more to load,
+which a command that makes no new id (import-law of a known law) should not pay."""
 
 MAX_FULL = 32
 """Pinyin longer than this is shortened to initials (县自然资源和规划局 -> zrzyhghj)."""
 
 
 def _pinyin(name: str, initials: bool) -> str:
+    global lazy_pinyin
+    if lazy_pinyin is _NOT_LOADED:
+        try:
+            from pypinyin import lazy_pinyin as converter
+        except ImportError:  # pragma: no cover - optional dependency
+            lazy_pinyin = None
+        else:
+            lazy_pinyin = converter
     if lazy_pinyin is None:
         return ""
+    from pypinyin import Style
+
     style = Style.FIRST_LETTER if initials else Style.NORMAL
     parts = lazy_pinyin(name, style=style, errors="default")
     return re.sub(r"[^a-z0-9]+", "", "".join(parts).lower())
