@@ -105,7 +105,7 @@ def test_messy_sheet_import_then_import_law(tmp_path: Path, target: Path, capsys
     assert "“清单”第 11 行 → 未导入：责任类型“某种责任”不认识" in out
     assert "“清单”第 13 行 → 并入 CS-006" in out
     assert "“清单”第 15 行 → 未导入：说明行“注：本清单自发布之日起施行。”" in out
-    assert "缺少第 34、35、56 条的原文" in out and "qingdan import-law" in out
+    assert "《中华人民共和国森林法》（工作表“清单”第 5 行首次引用）缺少第 34、35、56 条的原文" in out and "qingdan import-law" in out
     assert "没有写明职责" not in out  # cooperating departments may be named without duties
 
     items = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (target / "items").rglob("*.yml")}

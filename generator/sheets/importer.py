@@ -336,8 +336,8 @@ def _write_items(root: Path, cat: Catalogue, items: list[dict[str, Any]], report
     report.say(f"事项：新建 {created} 个，更新 {updated} 个，未变 {same} 个。")
 
 
-def _what_is_left(problems: list[Problem], cat: Catalogue | None, into: Path) -> list[str]:
-    """Group the remaining errors into tasks for a person."""
+def _what_is_left(problems: list[Problem], cat: Catalogue | None, into: Path, seen: dict[str, str] | None = None) -> list[str]:
+    """Group the remaining errors into tasks for a person; ``seen`` gives where a law was first cited (by id)."""
     out: list[str] = []
     missing: dict[str, set[str]] = defaultdict(set)
     rest = []
@@ -351,7 +351,8 @@ def _what_is_left(problems: list[Problem], cat: Catalogue | None, into: Path) ->
     for title, numbers in sorted(missing.items()):
         law = laws.get(title)
         nums = "、".join(sorted(numbers, key=lambda a: [int(x) for x in re.findall(r"\d+", a)]))
-        out.append(f"《{title}》缺少第 {nums} 条的原文：把它的全文（国家法律法规数据库下载的 .docx、.txt 或 .md）放进法规文件夹，"
+        where = (seen or {}).get(law.id, "") if law else ""
+        out.append(f"《{title}》（{where + '首次引用' if where else '已有法规'}）缺少第 {nums} 条的原文：把它的全文（国家法律法规数据库下载的 .docx、.txt 或 .md）放进法规文件夹，"
                    f"运行 qingdan import-law 法规文件夹 --into {into}；或在 {law.file if law else 'laws/'} 的 articles 中补写。")
     for p in rest[:MAX_LINES]:
         out.append(p.text())
@@ -434,7 +435,8 @@ def import_workbook(file: Path, into: Path, prefix: str, mapping_file: Path | No
     if not is_export and approval_text == PLACEHOLDER and items:
         report.say(f"批准文件：没有 --approval，catalogue.yml 也没有 approval，新事项的 history 写了占位“{PLACEHOLDER}”，请改为实际文号。")
     final, problems = check(into)
-    report.left = _what_is_left(problems, final, into)
+    seen = {key.removeprefix("laws:"): where for key, where in reg.first_seen.items() if key.startswith("laws:")}
+    report.left = _what_is_left(problems, final, into, seen)
     report.checked = None if report.left else len(final.items) if final else 0
     return report
 
