@@ -124,7 +124,8 @@ def schema() -> dict[str, Any]:
     }
     item["required"] = item["required"] + ["status", "url", "contacts"]
     assignment = defs["Assignment"]
-    assignment["properties"]["end"] = {"description": "实际结束日期（含延期、提前结束）；长期为 null", "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+    assignment["properties"]["end"] = {"description": "实际结束日期（含延期、提前结束）；长期为 null",
+                                       "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
     assignment["properties"]["url"] = {"description": "永久网址（清单设置了 site_url 时）", "anyOf": [{"type": "string"}, {"type": "null"}]}
     assignment["required"] = assignment["required"] + ["end", "url"]
     return {

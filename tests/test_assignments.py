@@ -297,7 +297,8 @@ def test_county_assignment_sheet_every_row_accounted_for(tmp_path: Path, capsys:
     cat, problems = check(target)
     assert cat is not None and not errors(problems), problems
     a = cat.assignments[0]
-    assert (a.approval.document, a.approval.date, a.period.start, a.period.end) == ("测编办〔2026〕5号", date(2026, 5, 20), date(2026, 6, 1), date(2026, 9, 30))
+    expected = ("测编办〔2026〕5号", date(2026, 5, 20), date(2026, 6, 1), date(2026, 9, 30))
+    assert (a.approval.document, a.approval.date, a.period.start, a.period.end) == expected
     assert a.townships == ["chengguan", "shanxi"] and a.duties == ["落实汛期值守。", "组织巡堤查险。"]
     assert (a.support.funding, a.support.training, a.kind) == ("经费：县财政安排专项经费。", "培训：汛前培训一次。", "阶段性")
     assert cat.department[a.department].name.endswith("水利局")
