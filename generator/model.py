@@ -193,6 +193,7 @@ class Law(Located):
     status: Literal["现行有效", "已修改", "已废止"] | None = field(
         default=None, metadata=spec("时效性：现行有效；已修改（本站条文不是现行文本）；已废止", since="1.1"))
     amended: list[date] = field(default_factory=list, metadata=spec("历次修正、修订的日期，按先后", since="1.1"))
+    total_articles: int | None = field(default=None, metadata=spec("全文共有多少条（本站可只收录被引用的条文）", since="1.1"))
     articles: dict[str, str] = field(default_factory=dict, metadata=spec("条号 → 条文；\"34.2\" 为第三十四条第二款；一条多款可用换行分隔"))
     chapters: list[Chapter] = field(default_factory=list, metadata=spec("章节标题", since="1.1"))
     preamble: str | None = field(default=None, metadata=spec("序言全文，每段一行（宪法等有序言的法规）", since="1.2"))
@@ -214,6 +215,10 @@ class Law(Located):
             else:
                 out.append(line)
         return out
+
+    def shown_articles(self) -> int:
+        """How many articles the file holds (paragraphs ``"34.2"`` belong to article 34)."""
+        return len({ref.partition(".")[0] for ref in self.articles})
 
     def article_text(self, ref: str) -> str | None:
         """Text for ``"34"`` or ``"34.2"``; a paragraph may come from its article's lines."""

@@ -132,6 +132,7 @@ BAD_FORMAT = _code("bad-format", "id、编码或乡镇电话的格式不对（id
 BAD_ARTICLE_NUMBER = _code("bad-article-number", "条号不是阿拉伯数字",
                            "条号“{name}”格式不对：应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"。")
 BAD_URL = _code("bad-url", "site_url 或法规 source 不是普通网址（不以 http:// 或 https:// 开头，或含引号、空格、尖括号、汉字等）", "“{text}”格式不对：{rule}。")
+TOTAL_ARTICLES = _code("total-articles", "法规的 total_articles（全文条数）小于收录的条数", "total_articles 是 {total}，但 articles 收录了 {shown} 条：请写全文的条数。")
 AMENDED_ORDER = _code("amended-order", "法规的 amended（修正、修订日期）没有按先后排列，或早于公布日期", "amended 应按时间先后排列，且不早于 promulgated（公布日期）。")
 UNSUPPORTED_FORMAT = _code("unsupported-format", "format 不是 1", "不支持的格式版本 {format}：本工具读取 format: 1。")
 

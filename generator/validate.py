@@ -281,6 +281,9 @@ def validate(cat: Catalogue) -> list[Problem]:
     for law in cat.laws:
         if law.amended != sorted(law.amended) or (law.promulgated and law.amended and law.amended[0] < law.promulgated):
             problems.append(_p(law, "amended", P.AMENDED_ORDER))
+        shown = law.shown_articles()
+        if law.total_articles is not None and law.total_articles < shown:
+            problems.append(_p(law, "total_articles", P.TOTAL_ARTICLES, total=law.total_articles, shown=shown))
     actors = set(ACTORS) | set(cat.department)
     problems += workflow_problems(ident.general_workflow, actors, "general_workflow")
     for item in cat.items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,17 @@ def test_handbook_cover_has_contacts_and_office(sample_site: Path) -> None:
     text = parse(sample_site / "townships" / "qingshui" / "handbook" / "index.html").visible
     assert town["phone"] in text and town["office"] in text
     assert "办理机构：" in text
+
+
+def test_law_page_shows_status_dates_and_how_many_articles(sample_site: Path) -> None:
+    data = _yaml("laws/senlin-fa.yml")
+    page = parse(sample_site / "laws" / "senlin-fa" / "index.html")
+    text = page.visible
+    shown = len({str(k).partition(".")[0] for k in data["articles"]})
+    assert f"本页收录本清单引用的 {shown} 条，全文共 {data['total_articles']} 条" in text
+    assert "1984年9月20日" in text and "2019年12月28日" in text and "时效性" in text
+    assert "官方文本" in text
+    updated = re.compile(r'更新日期：<time datetime="([0-9-]+)"')
+    law_date = updated.findall((sample_site / "laws" / "senlin-fa" / "index.html").read_text(encoding="utf-8"))
+    site_date = updated.findall((sample_site / "index.html").read_text(encoding="utf-8"))
+    assert law_date == site_date and law_date != [str(data["effective"])]  # the site's date, not the law's

@@ -86,8 +86,8 @@ def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
         rel = f"laws/{law.id}/index.md"
         cited = cites.get(law.id, {})
         body = render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", []))
-        write_page(docs_dir, rel, title=law.title, body=body, updated=law.effective or updated,
-                   published=law.promulgated, meta={"qd_kind": "law"})
+        # The page date is the site's own (when this page last changed), never the law's effective date.
+        write_page(docs_dir, rel, title=law.title, body=body, updated=updated, meta={"qd_kind": "law"})
     groups = []
     for level in LAW_LEVELS:
         laws = sorted((law for law in cat.laws if law.level == level), key=lambda law: law.id)

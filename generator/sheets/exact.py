@@ -106,6 +106,8 @@ def laws(wb: Book) -> dict[str, dict[str, Any]]:
                 rec[key] = date.fromisoformat(v[key][:10])
         _put(rec, "source", v.get("source"))
         _put(rec, "status", v.get("status"))
+        if v.get("total_articles", "").isdigit():
+            rec["total_articles"] = int(v["total_articles"])
         _put(rec, "amended", [date.fromisoformat(d.strip()[:10]) for d in v.get("amended", "").split(",") if d.strip()])
         _put(rec, "preamble", v.get("preamble"))
         out[rec["id"]] = rec

@@ -90,7 +90,8 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
     for law in sorted(cat.laws, key=lambda x: x.id):
         rows["法规"].append([law.id, law.title, law.short or "", law.level, law.issuer or "", law.document_number or "",
                            law.promulgated or "", law.effective or "", law.source or "", law.status or "",
-                           ", ".join(d.isoformat() for d in law.amended), law.preamble or ""])
+                           ", ".join(d.isoformat() for d in law.amended), law.preamble or "",
+                           law.total_articles if law.total_articles is not None else ""])
         rows["条文"] += [[law.id, number, text] for number, text in law.articles.items()]
         rows["章节"] += [[law.id, ch.title, ch.start, ch.kind] for ch in law.chapters]
         rows["附件"] += [[law.id, a.title, a.text] for a in law.appendices]
