@@ -111,9 +111,11 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
 
     Raises QingdanError (``out`` untouched) for an invalid catalogue or a failed build.
     """
+    from generator.history import read_versions
     from generator.mkdocs_site.config import derived_config, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
+    from generator.pages.versions import write_version_pages
     from generator.validate import check
 
     options = options or BuildOptions()
@@ -122,6 +124,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     cat, problems = check(catalogue)
     if cat is None or errors(problems):
         raise QingdanError("清单有错误，未生成网站；原有网站文件夹未改动。", problems=problems)
+    say("读取各事项的历次版本（git 历史）…")
+    cat.versions = read_versions(cat, catalogue)
     blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise QingdanError(f"无法生成到 {out}：{blocker} 是一个文件，不是文件夹；请换一个输出文件夹（--out）。")
@@ -141,6 +145,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                    stencils=options.stencils)
+        say("生成历次版本页面 …")
+        write_version_pages(site_dir, cat, say, parallel=parallel)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

@@ -22,6 +22,7 @@ from generator.model import (
     Law,
     Located,
     Township,
+    Version,
     fields_of,
 )
 from generator.schema import DATA, type_schema
@@ -44,11 +45,30 @@ def plain(obj: Any) -> Any:
 
 
 def item_data(cat: Catalogue, item: Item) -> dict[str, Any]:
-    """One item: its fields plus two derived ones (status, permanent url)."""
+    """One item: its fields plus derived ones (status, permanent url, versions)."""
     data: dict[str, Any] = plain(item)
     data["status"] = "cancelled" if item.cancelled else "active"
     data["url"] = cat.permalink(item.code)
     data["contacts"] = contacts(cat, item)
+    data["versions"] = [version_summary(cat, item, v) for v in cat.versions_of(item)]
+    return data
+
+
+def version_summary(cat: Catalogue, item: Item, v: Version) -> dict[str, Any]:
+    """Where one version of ``item`` lives and when it was in force (``until``: the next version's date)."""
+    path = f"items/{item.code}/v/{v.slug}/"
+    base = cat.identity.site_url
+    return {"slug": v.slug, "from": v.start.isoformat(), "until": v.end.isoformat() if v.end else None,
+            "approval": v.approval, "code": v.item.code, "path": path, "json": f"items/{item.code}/v/{v.slug}.json",
+            "url": f"{base.rstrip('/')}/{path}" if base else None}
+
+
+def version_data(cat: Catalogue, item: Item, v: Version) -> dict[str, Any]:
+    """``/items/<code>/v/<slug>.json``: the item's fields as they stood in version ``v``."""
+    data: dict[str, Any] = plain(v.item)
+    data["status"] = "cancelled" if v.item.cancelled else "active"
+    data["url"] = cat.permalink(item.code)
+    data["version"] = version_summary(cat, item, v)
     return data
 
 
@@ -122,7 +142,13 @@ def schema() -> dict[str, Any]:
                   "properties": {"township": {"type": "string"}, "lead": text_or_null, "office": text_or_null,
                                  "contact": text_or_null, "phone": text_or_null}},
     }
-    item["required"] = item["required"] + ["status", "url", "contacts"]
+    version = {"type": "object", "description": "一个版本：施行期间（until 为下一版本的施行日期）和网址",
+               "properties": {"slug": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                              "until": text_or_null, "approval": text_or_null, "code": {"type": "string"}, "path": {"type": "string"},
+                              "json": {"type": "string"}, "url": text_or_null},
+               "required": ["slug", "from", "until", "approval", "code", "path", "json", "url"], "additionalProperties": False}
+    item["properties"]["versions"] = {"description": "历次版本，最早的在前；最后一个是现行版本", "type": "array", "items": version}
+    item["required"] = item["required"] + ["status", "url", "contacts", "versions"]
     assignment = defs["Assignment"]
     assignment["properties"]["end"] = {"description": "实际结束日期（含延期、提前结束）；长期为 null",
                                        "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}

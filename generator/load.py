@@ -42,6 +42,7 @@ from generator.yamlread import (
     Sequence,
     describe,
     looks_like_fullwidth_key,
+    parse_yaml,
     read_yaml,
 )
 
@@ -229,7 +230,25 @@ def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], requ
         if required:
             problems.append(P.MISSING_FILE.at(rel, None, "", rel=rel))
         return []
-    node, found = read_yaml(path, rel)
+    return _records_of(read_yaml(path, rel), rel, cls, problems)
+
+
+def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
+    return _record_of(read_yaml(path, rel), rel, cls, problems)
+
+
+def read_record(data: bytes, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
+    """One record file given as bytes (a blob from the catalogue's git history)."""
+    return _record_of(parse_yaml(data, rel), rel, cls, problems)
+
+
+def read_records(data: bytes, rel: str, cls: type[T], problems: list[Problem]) -> list[T]:
+    """A list file (departments.yml …) given as bytes."""
+    return _records_of(parse_yaml(data, rel), rel, cls, problems)
+
+
+def _records_of(parsed: tuple[Node | None, list[Problem]], rel: str, cls: type[T], problems: list[Problem]) -> list[T]:
+    node, found = parsed
     problems.extend(found)
     if node is None:
         return []
@@ -245,8 +264,8 @@ def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], requ
     return out
 
 
-def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
-    node, found = read_yaml(path, rel)
+def _record_of(parsed: tuple[Node | None, list[Problem]], rel: str, cls: type[T], problems: list[Problem]) -> T | None:
+    node, found = parsed
     problems.extend(found)
     if node is None:
         if not found:

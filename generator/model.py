@@ -416,6 +416,31 @@ class Assignment(Located):
         return self.townships == "all" or township_id in self.townships
 
 
+@dataclass(eq=False)
+class Version:
+    """One approved text of an item: the item as it stood from ``start`` until the next version.
+
+    ``context`` holds the laws, departments, townships and categories as they stood then
+    (so the article texts are those the version cited); its ``items`` list is empty.
+    """
+
+    item: Item
+    context: Catalogue
+    start: date
+    slug: str
+    """URL segment under /items/<code>/v/: YYYY-MM-DD, YYYY-MM-DD-2 for a second version that day."""
+    change: Change | None
+    """The history entry that approved this text; None when the text changed without one."""
+    end: date | None = None
+    """The next version's start; None for the current version."""
+    commit: str | None = None
+    """The git commit this text was read from; None outside git or for uncommitted edits."""
+
+    @property
+    def approval(self) -> str | None:
+        return self.change.approval if self.change else None
+
+
 @dataclass
 class Catalogue:
     """A whole catalogue, loaded; lists keep file order, items are sorted by code."""
@@ -427,10 +452,11 @@ class Catalogue:
     laws: list[Law]
     items: list[Item]
     removed: list[Removed] = field(default_factory=list)
-
-
     assignments: list[Assignment] = field(default_factory=list)
     """交办事项 (extension), sorted by id."""
+    versions: dict[str, list[Version]] = field(default_factory=dict, compare=False, repr=False)
+    """Each item's versions by current code, oldest first, read from git by generator.history;
+    empty for a catalogue without history (then every item has one version: see versions_of)."""
 
     def __post_init__(self) -> None:
         self.department = {d.id: d for d in self.departments}
@@ -458,6 +484,14 @@ class Catalogue:
         """The permanent absolute URL of item ``code``; None when site_url is not configured."""
         base = self.identity.site_url
         return f"{base.rstrip('/')}/items/{code}/" if base else None
+    def versions_of(self, item: Item) -> list[Version]:
+        """The item's versions, oldest first; the last one is the item as it stands now."""
+        found = self.versions.get(item.code)
+        if found:
+            return found
+        last = item.history[-1] if item.history else None
+        start = last.date if last else self.identity.effective
+        return [Version(item, self, start, start.isoformat(), last)]
 
     def actor_label(self, actor: str) -> str:
         if actor in ACTORS:

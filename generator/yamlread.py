@@ -259,6 +259,11 @@ def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
         data = path.read_bytes()
     except OSError as exc:
         return None, [P.UNREADABLE_FILE.at(rel, None, "", reason=exc.strerror or exc)]
+    return parse_yaml(data, rel)
+
+
+def parse_yaml(data: bytes, rel: str) -> tuple[Node | None, list[Problem]]:
+    """The file ``rel`` given as bytes (e.g. a blob from git history)."""
     text, problem = _decode(data, rel)
     if problem:
         return None, [problem]

@@ -40,12 +40,13 @@ def page_types(site: Path) -> dict[str, str]:
         "laws": "laws/", "law": _first(site, "laws", "qd-chapter"), "workflow": "workflow/", "changes": "changes/",
         "downloads": "downloads/", "search": "search/?q=森林防火", "editing": "editing/", "errors": "editing/errors/",
         "about": "about/", "hosting": "hosting/", "404": "404.html",
+        "version": _first(site, "items/" + _first(site, "items", "qd-flowchart").split("/")[1] + "/v"), "as-of": "as-of/",
     }
 
 
 KINDS = [
     "home", "items", "item", "cancelled", "categories", "category", "departments", "department", "townships", "township",
-    "handbook", "laws", "law", "workflow", "changes", "downloads", "search", "editing", "errors", "about", "hosting", "404"]
+    "handbook", "laws", "law", "workflow", "changes", "downloads", "search", "editing", "errors", "about", "hosting", "404", "version", "as-of"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -73,6 +73,7 @@ def test_github_publish_workflow() -> None:
     assert triggers(wf)["push"] == {"branches": ["main"]}
     run = scripts(wf, "build")
     assert "qingdan publish --catalogue catalogue --out _site" in run
+    assert steps(wf, "build")[0]["with"]["fetch-depth"] == 0  # items' earlier versions come from the whole history
     upload = next(s for s in steps(wf, "build") if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "_site"
     deploy = wf["jobs"]["deploy"]
@@ -109,6 +110,8 @@ def test_gitlab_pipeline() -> None:
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert "qingdan publish --catalogue catalogue --out public" in pages["script"]
     assert pages["artifacts"]["paths"] == ["public"]  # GitLab Pages serves the `pages` job's public/
+    for job in ("check", "review", "pages"):  # items' earlier versions come from the whole history
+        assert ci[job]["variables"]["GIT_DEPTH"] == "0", job
     assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-\w+", ci["default"]["image"])
 
 

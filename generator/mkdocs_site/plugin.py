@@ -58,8 +58,11 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.in_nav: set[int] = set()
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        frame = page.meta.get("qd_frame")  # of version pages (generator/pages/versions.py): not in the sitemap, marks for dates
+        if frame:
+            page.canonical_url = page.abs_url = None
         updated = page.meta.get("qd_updated")
-        if updated:
+        if updated and not frame:
             page.update_date = str(updated)
         self.deferred.defer(page)
         if page.meta.get("qd_raw") and not self.markdown_all:

@@ -32,7 +32,7 @@ import jinja2
 
 from generator.cache import Cache
 from generator.model import Catalogue
-from generator.pages import assignments, changes, downloads, handbook, removed
+from generator.pages import assignments, changes, downloads, handbook, removed, versions
 from generator.pages.base import last_date, make_env
 from generator.pages.items import item_jobs, write_all_items, write_redirects
 from generator.pages.laws import write_laws
@@ -54,6 +54,7 @@ SIDE_WRITERS: list[Writer] = [
     downloads.write_pages,  # /downloads/, /items/<code>.json
     removed.write_pages,  # tombstones (removed.yml) and redirects of renamed ids
     assignments.write_pages,  # /assignments/, /assignments/<id>/
+    versions.write_pages,  # the frame of /items/<code>/v/<slug>/ (filled after MkDocs), /as-of/
 ]
 
 

@@ -38,6 +38,10 @@ class Entry:
     change: Change
     seq: int
     """1 for the first entry of this item, date and action; 2, 3 … for repeats (rare)."""
+    before: str | None = None
+    """Slug of the item's version before this change (/items/<code>/v/<slug>/), when known."""
+    after: str | None = None
+    """Slug of the version this change approved, when the text of that version is known."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,27 @@ def entries(cat: Catalogue) -> list[Entry]:
     out = []
     for item in cat.items:
         seen: dict[tuple[date, str], int] = {}
-        for change in item.history:
+        links = version_links(cat, item)
+        for i, change in enumerate(item.history):
             key = (change.date, change.action)
             seen[key] = seen.get(key, 0) + 1
-            out.append(Entry(item, change, seen[key]))
+            out.append(Entry(item, change, seen[key], *links.get(i, (None, None))))
     out.sort(key=lambda e: (-e.change.date.toordinal(), e.change.approval, e.item.code, e.seq))
+    return out
+
+
+def version_links(cat: Catalogue, item: Item) -> dict[int, tuple[str | None, str]]:
+    """History entry index -> (slug of the version before, slug of the version it approved)."""
+    out: dict[int, tuple[str | None, str]] = {}
+    previous: str | None = None
+    start = 0
+    for v in cat.versions_of(item):
+        if v.change is not None:
+            i = next((k for k in range(start, len(item.history)) if item.history[k] == v.change), None)
+            if i is not None:
+                out[i] = (previous, v.slug)
+                start = i + 1
+        previous = v.slug
     return out
 
 
@@ -152,7 +172,8 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequenc
         _sub(entry, "title", entry_title(e))
         _sub(entry, "updated", _stamp(e.change.date))
         _sub(entry, "published", _stamp(e.change.date))
-        _sub(entry, "link", rel="alternate", type="text/html", href=cat.permalink(e.item.code) or f"items/{e.item.code}/")
+        page = f"items/{e.item.code}/v/{e.after}/" if e.after else f"items/{e.item.code}/"  # the version it approved
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{base}{page}")
         _sub(entry, "category", term=e.change.action, label=ACTION_LABELS.get(e.change.action, e.change.action))
         summary = f"批准文件：{e.change.approval}" + (f"。{e.change.note}" if e.change.note else "")
         _sub(entry, "summary", summary, type="text")

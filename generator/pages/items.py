@@ -20,6 +20,7 @@ from generator.model import (
     Law,
 )
 from generator.pages.base import published_of, render, write_page
+from generator.pages.versionview import item_page_context
 from generator.parallel import Job, chunks
 
 
@@ -83,7 +84,7 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
 
 def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
     rel = f"items/{item.code}/index.md"
-    body = render(env, "item.html", rel, **item_context(cat, item))
+    body = render(env, "item.html", rel, **item_context(cat, item), **item_page_context(cat, item))
     assert item.updated is not None  # validation requires a history entry
     meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code}
     if item.cancelled:

@@ -29,7 +29,10 @@ def md(text: object) -> str:
 
 @dataclass
 class FieldChange:
-    """One changed field: a value ``old`` → ``new``, or list ``lines`` (增加/删除 …)."""
+    """One changed field: a value ``old`` → ``new``, or list ``lines`` (增加/删除 …).
+
+    Plain text: the Markdown report escapes it (``md``), the site's pages autoescape it.
+    """
 
     label: str
     old: str | None = None
@@ -119,17 +122,17 @@ def match_items(old: Catalogue, new: Catalogue) -> tuple[list[tuple[Item, Item]]
 
 
 def list_lines(old: Sequence[str], new: Sequence[str]) -> list[str]:
-    """Element-wise list change as 删除/增加 lines (already escaped)."""
-    lines = [f"删除：{md(x)}" for x in old if x not in new]
-    lines += [f"增加：{md(x)}" for x in new if x not in old]
+    """Element-wise list change as 删除/增加 lines."""
+    lines = [f"删除：{x}" for x in old if x not in new]
+    lines += [f"增加：{x}" for x in new if x not in old]
     if not lines and list(old) != list(new):
-        lines.append("顺序调整：" + md("；".join(old)) + " → " + md("；".join(new)))
+        lines.append("顺序调整：" + "；".join(old) + " → " + "；".join(new))
     return lines
 
 
 def _value(label: str, old: object, new: object, out: list[FieldChange]) -> None:
     if old != new:
-        out.append(FieldChange(label, md(old if old not in (None, "") else "（无）"), md(new if new not in (None, "") else "（无）")))
+        out.append(FieldChange(label, str(old) if old not in (None, "") else "（无）", str(new) if new not in (None, "") else "（无）"))
 
 
 def _list(label: str, old: Sequence[str], new: Sequence[str], out: list[FieldChange]) -> None:
@@ -152,10 +155,10 @@ def _departments(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item, o
         return dept.label if dept else dept_id
 
     gone, came, both, reordered = _keyed(old.departments, new.departments, lambda d: d.department)
-    lines = [f"删除部门：{md(name(old_cat, d.department))}（{ROLES[d.role]}）" for d in gone]
-    lines += [f"增加部门：{md(name(new_cat, d.department))}（{ROLES[d.role]}）：{md('；'.join(d.duties))}" for d in came]
+    lines = [f"删除部门：{name(old_cat, d.department)}（{ROLES[d.role]}）" for d in gone]
+    lines += [f"增加部门：{name(new_cat, d.department)}（{ROLES[d.role]}）：{'；'.join(d.duties)}" for d in came]
     for a, b in both:
-        label = md(name(new_cat, b.department))
+        label = name(new_cat, b.department)
         if a.role != b.role:
             lines.append(f"{label}：{ROLES[a.role]} → {ROLES[b.role]}")
         lines += [f"{label}职责{line}" for line in list_lines(a.duties, b.duties)]
@@ -179,11 +182,11 @@ def citation_text(cat: Catalogue, c: Citation) -> str:
 
 def _basis(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item, out: list[FieldChange]) -> None:
     gone, came, both, _ = _keyed(old.basis, new.basis, lambda c: c.law)
-    lines = [f"删除：{md(citation_text(old_cat, c))}" for c in gone]
-    lines += [f"增加：{md(citation_text(new_cat, c))}" for c in came]
+    lines = [f"删除：{citation_text(old_cat, c)}" for c in gone]
+    lines += [f"增加：{citation_text(new_cat, c)}" for c in came]
     for a, b in both:
         if a != b:
-            lines.append(f"{md(citation_text(old_cat, a))} → {md(citation_text(new_cat, b))}")
+            lines.append(f"{citation_text(old_cat, a)} → {citation_text(new_cat, b)}")
     if lines:
         out.append(FieldChange("法律依据", lines=lines))
 
@@ -213,18 +216,18 @@ def _step_lines(old_cat: Catalogue, new_cat: Catalogue, a: Step, b: Step) -> lis
              ("内容", a.action, b.action, a.action != b.action),
              ("时限", a.time_limit or "（无）", b.time_limit or "（无）", a.time_limit != b.time_limit),
              ("去向", flow_text(a), flow_text(b), (a.next, a.branches) != (b.next, b.branches))]
-    return [f"步骤 {md(b.id)} {label}：{md(old)} → {md(new)}" for label, old, new, changed in parts if changed]
+    return [f"步骤 {b.id} {label}：{old} → {new}" for label, old, new, changed in parts if changed]
 
 
 def _workflow(old_cat: Catalogue, new_cat: Catalogue, old: Item, new: Item, out: list[FieldChange]) -> None:
     gone, came, both, reordered = _keyed(old.workflow, new.workflow, lambda s: s.id)
-    lines = [f"删除步骤 {md(s.id)}：{md(step_text(old_cat, s))}" for s in gone]
-    lines += [f"增加步骤 {md(s.id)}：{md(step_text(new_cat, s))}" for s in came]
+    lines = [f"删除步骤 {s.id}：{step_text(old_cat, s)}" for s in gone]
+    lines += [f"增加步骤 {s.id}：{step_text(new_cat, s)}" for s in came]
     for a, b in both:
         if a != b:
             lines += _step_lines(old_cat, new_cat, a, b)
     if reordered:
-        lines.append("步骤顺序：" + md("、".join(s.id for s in old.workflow)) + " → " + md("、".join(s.id for s in new.workflow)))
+        lines.append("步骤顺序：" + "、".join(s.id for s in old.workflow) + " → " + "、".join(s.id for s in new.workflow))
     if lines:
         out.append(FieldChange("流程步骤", lines=lines))
 
@@ -304,8 +307,8 @@ def _laws(old: Catalogue, new: Catalogue) -> SectionDiff:
         if before is None or before.articles == law.articles:
             continue
         lines = [f"删除{article_label(a, arabic=True)}" for a in before.articles if a not in law.articles]
-        lines += [f"增加{article_label(a, arabic=True)}：{md(t)}" for a, t in law.articles.items() if a not in before.articles]
-        lines += [f"修改{article_label(a, arabic=True)}：{md(before.articles[a])} → {md(t)}"
+        lines += [f"增加{article_label(a, arabic=True)}：{t}" for a, t in law.articles.items() if a not in before.articles]
+        lines += [f"修改{article_label(a, arabic=True)}：{before.articles[a]} → {t}"
                   for a, t in law.articles.items() if a in before.articles and before.articles[a] != t]
         changed.setdefault(f"《{law.title}》（{law.id}）", []).append(FieldChange("条文", lines=lines))
     diff.changed = sorted(changed.items())
@@ -352,9 +355,9 @@ def _field_lines(changes: list[FieldChange], indent: str = "") -> list[str]:
     for c in changes:
         if c.lines:
             out.append(f"{indent}- **{c.label}**")
-            out += [f"{indent}  - {line}" for line in c.lines]
+            out += [f"{indent}  - {md(line)}" for line in c.lines]
         else:
-            out.append(f"{indent}- **{c.label}**：{c.old} → {c.new}")
+            out.append(f"{indent}- **{c.label}**：{md(c.old)} → {md(c.new)}")
     return out
 
 

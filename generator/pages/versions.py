@@ -1,0 +1,153 @@
+"""Point-in-time pages: every version of every item at ``/items/<code>/v/<slug>/``, and ``/as-of/``.
+
+Versions come from ``Catalogue.versions`` (read from git by generator.history);
+``<slug>`` is the version's start date, ``YYYY-MM-DD``, and a second version
+starting the same day gets ``YYYY-MM-DD-2`` (then ``-3`` …), so a slug never
+changes once published. On such a day the last version is the one in force.
+
+Version pages are many (three per item on a 16,000-item list) and never change
+once their item has moved on, so they bypass MkDocs: :func:`write_pages` (a
+side writer) puts one *frame* page through MkDocs at the same folder depth, and
+:func:`write_version_pages` (called by the build after MkDocs) pours each
+version's body into that frame. The frame leaves no page of its own (the
+MkDocs plugin keeps it out of the sitemap; it is deleted afterwards). Version
+pages are not in the site search: the search index is built from the current
+items only (generator/search/text.py).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import escape
+
+from generator import jsondata
+from generator.flowchart import svg
+from generator.model import Catalogue, Item
+from generator.pages.base import cn_date, make_env, render, write_page
+from generator.pages.items import item_context
+from generator.pages.versionview import VersionView, views, what_changed
+from generator.parallel import Job, chunks, run_jobs
+
+FRAME_DIR = "items/_qd-version-frame"
+FRAME = f"{FRAME_DIR}/v/_/index.md"
+"""Same depth as items/<code>/v/<slug>/index.md, so the frame's relative links are right for every version."""
+MARKS = {"title": "QDFRAME-TITLE", "head": "<!--qd-frame-head-->", "body": "<!--qd-frame-body-->",
+         "updated": "QDFRAME-D1", "updated_text": "QDFRAME-T1", "published": "QDFRAME-D2", "published_text": "QDFRAME-T2"}
+ASOF = "as-of/index.md"
+ASOF_DATA = "as-of/versions.json"
+
+
+# ---------------------------------------------------------------- side writer (before MkDocs)
+
+
+def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+    """The frame for version pages, ``/as-of/`` and its data (registered in generator.pages.SIDE_WRITERS)."""
+    # "<h1" in the content keeps Material from adding a title heading: the body brings its own.
+    body = f'<div class="qd-version-frame"><!-- the body has its own <h1> -->{MARKS["body"]}</div>'
+    meta = {"qd_kind": "version", "qd_frame": True, "qd_updated": MARKS["updated"], "qd_updated_text": MARKS["updated_text"],
+            "qd_published": MARKS["published"], "qd_published_text": MARKS["published_text"]}
+    write_page(docs_dir, FRAME, title=MARKS["title"], body=body, updated=cat.identity.effective, meta=meta)
+    rel = ASOF
+    page = render(env, "as_of.html", rel, townships=cat.townships)
+    write_page(docs_dir, rel, title="查阅某日的清单", body=page, updated=max((v.start for i in cat.items for v in cat.versions_of(i)),
+                                                                      default=cat.identity.effective), meta={"qd_kind": "as-of"})
+    (docs_dir / ASOF_DATA).write_text(jsondata.dumps(as_of_data(cat)), encoding="utf-8")
+
+
+def as_of_data(cat: Catalogue) -> dict[str, Any]:
+    """Every item's versions with their date ranges, for /as-of/ in the browser."""
+    items = []
+    for item in cat.items:
+        versions = cat.versions_of(item)
+        rows = [[v.slug, v.start.isoformat(), v.end.isoformat() if v.end else None, 1 if v.item.cancelled else 0,
+                 v.item.townships if isinstance(v.item.townships, str) else list(v.item.townships), v.item.name, v.item.code]
+                for v in versions]
+        listed = versions[0].item.history[0].date.isoformat()  # may be before the earliest text we have
+        items.append([item.code, item.formerly, listed, rows])
+    return {"items": items}
+
+
+# ---------------------------------------------------------------- after MkDocs
+
+
+class Frame:
+    """The rendered frame page split at its marks, filled once per version."""
+
+    def __init__(self, html: str) -> None:
+        if MARKS["body"] not in html:
+            raise ValueError("版本页面框架缺少正文位置（主题模板是否改动了页面正文？）")
+        pattern = "(" + "|".join(re.escape(m) for m in MARKS.values()) + ")"
+        self.parts = re.split(pattern, html)
+        self.names = {m: k for k, m in MARKS.items()}
+
+    def fill(self, values: dict[str, str]) -> str:
+        return "".join(values[self.names[p]] if p in self.names else p for p in self.parts)
+
+
+def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str], None] | None = None,
+                        parallel: bool = False) -> None:
+    """Every version page and version JSON into the built site; removes the frame."""
+    frame_file = site_dir / FRAME.replace(".md", ".html")
+    frame = Frame(frame_file.read_text(encoding="utf-8"))
+    shutil.rmtree(site_dir / FRAME_DIR)
+    env = make_env(cat)
+
+    def job(start: int, stop: int) -> Job:
+        def run() -> int:
+            for item in cat.items[start:stop]:
+                write_item_versions(cat, env, frame, site_dir, item)
+            return stop - start
+
+        return run
+
+    run_jobs([job(a, b) for a, b in chunks(len(cat.items))], parallel=parallel, progress=progress,
+             message="已生成 {done}/{n} 个事项的历次版本", total=len(cat.items))
+
+
+def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, site: Path, item: Item) -> None:
+    shown = views(cat, item)
+    current = shown[-1]
+    charts: dict[str, str] = {}
+    published = shown[0].start
+    for view in shown:
+        v = view.version
+        ctx = item_context(v.context, v.item)
+        key = repr((v.item.name, v.item.workflow, [v.context.actor_label(s.actor) for s in v.item.workflow]))
+        if v.item.workflow and key not in charts:
+            charts[key] = svg.draw(v.item.workflow, v.context, v.item.name)
+        ctx.update(chart=charts.get(key, ""), permalink=cat.permalink(item.code), versions=shown, shown=view,
+                   current=current, code_now=item.code, summary=what_changed(view, current) if not view.current else "",
+                   cat=v.context, actor_label=v.context.actor_label, labels=v.context.labels)
+        body = render(env, "version.html", view.path + "index.md", **ctx)
+        canonical = f'<link rel="canonical" href="{escape(view.url)}">' if view.url else ""
+        html = frame.fill({
+            "title": str(escape(f"{v.item.code} {v.item.name}（{view.label}）")), "head": canonical, "body": body.strip(),
+            "updated": v.start.isoformat(), "updated_text": cn_date(v.start),
+            "published": published.isoformat(), "published_text": cn_date(published),
+        })
+        target = site / view.path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        (site / view.json_path).write_text(jsondata.dumps(jsondata.version_data(cat, item, view.version)), encoding="utf-8")
+    for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
+        for view in shown:
+            target = site / "items" / old / "v" / view.version.slug / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_redirect(old, item, view), encoding="utf-8")
+
+
+def _redirect(old: str, item: Item, view: VersionView) -> str:
+    target = f"../../../{item.code}/v/{view.version.slug}/"
+    title = escape(f"{old} 已改为 {item.code}（{view.label}）")
+    return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+            f'<link rel="canonical" href="{escape(view.url or target)}">\n<meta name="robots" content="noindex">\n</head>\n<body>\n'
+            f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：<a href="{escape(target)}">{escape(item.code)} {escape(view.item.name)}（{escape(view.label)}）</a></p>\n'
+            "</body>\n</html>\n")
