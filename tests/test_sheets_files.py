@@ -157,3 +157,42 @@ def test_exported_csv_round_trips_formula_text(minimal_copy: Path, tmp_path: Pat
     back = {d["code"]: d for d in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (target / "items").rglob("*.yml"))}
     assert back["T-001"]["name"] == FORMULAS[0]
     assert back["T-001"]["township"]["duties"] == FORMULAS[1:4]
+
+
+def _ods(path: Path, rows: list[list[str]], extra: str = "") -> None:
+    """A minimal OpenDocument spreadsheet (what WPS and LibreOffice save), written by hand."""
+    def cells(row: list[str]) -> str:
+        return "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>' if v
+                       else "<table:table-cell/>" for v in row)
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    body = "".join(f"<table:table-row>{cells(r)}</table:table-row>" for r in rows)
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="配合履职事项">{body}{extra}</table:table></office:spreadsheet></office:body>'
+               "</office:document-content>")
+    kind = "application/vnd.oasis.opendocument.spreadsheet"
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>'
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{kind}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), kind)
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+
+
+def test_ods_workbook_and_its_bomb(tmp_path: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [["序号", "事项名称", "对应上级部门", "上级部门职责", "乡镇配合职责"],
+            ["1", "森林防火", "县林业局", "指导森林防火。", "组织巡山护林。"]]
+    _ods(tmp_path / "清单.ods", rows)
+    main(["import", str(tmp_path / "清单.ods"), "--into", str(target), "--code-prefix", "O"])
+    assert "“配合履职事项”第 2 行 → O-PH-001（森林防火）" in capsys.readouterr().out
+    far = ('<table:table-row table:number-rows-repeated="1048570">'
+           '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+           '<table:table-row><table:table-cell table:number-columns-repeated="16000"/>'
+           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    bomb = tmp_path / "bomb.ods"
+    _ods(bomb, rows, far)
+    assert main(["import", str(bomb), "--into", str(target)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"无法读取 {bomb}：")
