@@ -13,7 +13,7 @@ HOSTILE = '<script>alert(1)</script>{{ 7*7 }}{% raw %}[x](javascript:alert(1))\n
 # Keys whose values are identifiers or references, not free text.
 NOT_TEXT = {"id", "code", "category", "department", "law", "actor", "next", "level", "kind", "role", "responsibility",
             "townships", "format", "date", "action", "effective", "promulgated", "start", "site_url", "formerly",
-            "sample", "version", "item"}
+            "sample", "version", "item", "successor"}
 
 
 class Page(HTMLParser):
@@ -95,4 +95,6 @@ def hostile_catalogue(source: Path, target: Path) -> Path:
         if path.parent.name == "laws":
             data["chapters"] = [{"title": "第一章 总则", "start": next(iter(data["articles"])), "kind": "章"}]
         path.write_text(yaml.safe_dump(_poison(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    removed = [{"kind": "law", "id": "repealed-rule", "name": "废止的规定", "date": "2025-01-01", "approval": "文号", "note": "说明"}]
+    (target / "removed.yml").write_text(yaml.safe_dump(_poison(removed), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target

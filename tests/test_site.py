@@ -182,7 +182,7 @@ def test_hostile_text_is_shown_as_text(tmp_path: Path) -> None:
     assert seen > 50
     item = parse(site / "items" / "T-001" / "index.html")
     assert " ".join(HOSTILE.split()) in item.visible  # summary, duties, notes: shown verbatim
-    for folder in ("workflow", "laws/forest-fire-regulation", "", "items", "changes", "categories/emergency"):
+    for folder in ("workflow", "laws/forest-fire-regulation", "", "items", "changes", "categories/emergency", "laws/repealed-rule"):
         assert " ".join(HOSTILE.split()) in parse(site / folder / "index.html").visible, folder
 
 
