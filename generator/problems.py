@@ -162,6 +162,10 @@ CODE_COLLISION = _code(
 ID_REUSED = _code(
     "id-reused", "部门、乡镇、分类或法规的 id 与另一条记录的 id、曾用 id（formerly）或已移除的 id（removed.yml）相同",
     "{what} id“{value}”已经属于{owner}：已公布的网址 /{folder}/{value}/ 只能指向一处，请换一个从未用过的 id。")
+RETIRED_ID = _code(
+    "retired-id", "引用了已改名（formerly）或已移除（removed.yml）的部门、乡镇、分类或法规",
+    "{what}“{value}”已于 {date} 移除（{approval}）{then}：请改为现有的{what} id。",
+    renamed="{what}“{value}”已改名为“{new}”：请改为 {new}。")
 UNKNOWN_SUCCESSOR = _code(
     "unknown-successor", "removed.yml 中的 successor 不是现有的同类记录",
     "successor“{value}”不是现有的{what} id：请写接替它的{what}的 id，没有接替的就删去 successor（页面将指向{what}列表）。")

@@ -89,7 +89,7 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
     if stem != item.code:
         yield _p(item, "code", P.CODE_FILE_MISMATCH, code=item.code, stem=stem)
     if item.category not in cat.category:
-        yield _p(item, "category", P.UNKNOWN_CATEGORY, category=item.category)
+        yield _unknown(cat, "category", item.category, _p(item, "category", P.UNKNOWN_CATEGORY, category=item.category))
     kind = item.responsibility
     if kind in ("support", "returned"):
         if not item.departments:
@@ -104,13 +104,15 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
     if item.township and office:
         dept = cat.department.get(office)
         if dept is None:
-            yield _p(item.township, "township.office", P.UNKNOWN_DEPARTMENT, field="office", department=office)
+            yield _unknown(cat, "department", office,
+                           _p(item.township, "township.office", P.UNKNOWN_DEPARTMENT, field="office", department=office))
         elif dept.level != "township":
             yield _p(item.township, "township.office", P.OFFICE_NOT_TOWNSHIP, field="office", name=dept.name)
     for i, duty in enumerate(item.departments):
         key = f"departments[{i}]"
         if duty.department not in cat.department:
-            yield _p(duty, f"{key}.department", P.UNKNOWN_DEPARTMENT, field="department", department=duty.department)
+            yield _unknown(cat, "department", duty.department,
+                           _p(duty, f"{key}.department", P.UNKNOWN_DEPARTMENT, field="department", department=duty.department))
         # A supporting department may be named without duties, and so may the department that took a returned item over.
         if not duty.duties and duty.role == "lead" and kind != "returned":
             yield _p(duty, f"{key}.duties", P.EMPTY_DUTIES, field="duties", who="牵头部门")
@@ -121,7 +123,7 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
     if item.townships != "all":
         for i, tid in enumerate(item.townships):
             if tid not in cat.township:
-                yield _p(item, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid)
+                yield _unknown(cat, "township", tid, _p(item, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid))
         if not item.townships:
             yield _p(item, "townships", P.EMPTY_TOWNSHIPS)
     if not item.basis:
@@ -135,7 +137,7 @@ def _basis_problems(cat: Catalogue, basis: list[Citation]) -> Iterable[Problem]:
     for i, cite in enumerate(basis):
         law = cat.law.get(cite.law)
         if law is None:
-            yield _p(cite, f"basis[{i}].law", P.UNKNOWN_LAW, field="law", law=cite.law)
+            yield _unknown(cat, "law", cite.law, _p(cite, f"basis[{i}].law", P.UNKNOWN_LAW, field="law", law=cite.law))
             continue
         for article in cite.articles:
             if law.article_text(article) is None:
@@ -241,6 +243,20 @@ def _code_problems(cat: Catalogue) -> Iterable[Problem]:
                 yield _p(item, "formerly", P.DUPLICATE_CODE, variant="same_item", code=code)
             else:
                 yield _p(item, "code" if code == item.code else "formerly", P.DUPLICATE_CODE, code=code, file=other.file)
+
+
+def _unknown(cat: Catalogue, kind: str, value: str, problem: Problem) -> Problem:
+    """``problem`` (an unknown id), or retired-id naming what became of a renamed or removed id."""
+    what = RECORD_KINDS[kind][1]
+    renamed = next((r for r in cat.records(kind) if value in r.formerly), None)
+    gone = next((g for g in cat.removed if g.kind == kind and g.id == value), None)
+    if renamed is not None:
+        return P.RETIRED_ID.at(problem.file, problem.line, problem.key, "renamed", what=what, value=value, new=renamed.id)
+    if gone is not None:
+        then = f"，由“{gone.successor}”接替" if gone.successor else ""
+        return P.RETIRED_ID.at(problem.file, problem.line, problem.key, what=what, value=value,
+                               date=gone.date.isoformat(), approval=gone.approval, then=then)
+    return problem
 
 
 def _id_problems(cat: Catalogue) -> Iterable[Problem]:

@@ -136,3 +136,17 @@ def test_reused_and_unknown_ids_in_removed_yml(tmp_path: Path) -> None:
     found = {(p.file, p.key, p.code) for p in check(catalogue)[1]}
     assert {("removed.yml", "[0].id", "id-reused"), ("removed.yml", "[0].successor", "unknown-successor"),
             ("townships.yml", "[0].formerly", "id-reused")} <= found
+
+
+def test_an_item_naming_a_renamed_or_removed_id_is_told_the_new_one(tmp_path: Path) -> None:
+    from generator.validate import check
+
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, catalogue)
+    _edit(catalogue, "categories.yml", "- id: emergency\n", "- id: yingji\n  formerly: [emergency]\n")
+    _edit(catalogue, "townships.yml", "- id: shanxi\n  name: 山溪乡\n  kind: 乡\n", "")
+    (catalogue / "removed.yml").write_text(REMOVED.replace("chengguan", "shanxi").replace("successor: shanxi", "successor: chengguan"),
+                                           encoding="utf-8")
+    found = {(p.file, p.key): p.message for p in check(catalogue)[1] if p.code == "retired-id"}
+    assert found[("items/a/T-001.yml", "category")] == "分类“emergency”已改名为“yingji”：请改为 yingji。"
+    assert "乡镇“shanxi”已于 2025-06-01 移除（测编办〔2025〕8号），由“chengguan”接替" in found[("items/a/T-001.yml", "townships[0]")]
