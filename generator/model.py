@@ -71,6 +71,8 @@ class Portal(Located):
     site_code: str | None = field(default=None, metadata=spec("网站标识码"))
     icp: str | None = field(default=None, metadata=spec("ICP备案号"))
     police_record: str | None = field(default=None, metadata=spec("公安机关备案号"))
+    icp_url: str | None = field(default=None, metadata=spec("ICP备案号链接到的官方备案查询网址；不写则备案号为纯文字", pattern=URL, since="1.1"))
+    police_record_url: str | None = field(default=None, metadata=spec("公安备案号链接到的官方备案查询网址；不写则为纯文字", pattern=URL, since="1.1"))
     contact: str | None = field(default=None, metadata=spec("网站联系方式，一行文字"))
 
 

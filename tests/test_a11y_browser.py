@@ -108,3 +108,26 @@ def test_one_visible_focus_style(page: Any, base: str, selector: str) -> None:
     style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
                           "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()")
     assert style == ["solid", "3px", "rgb(245, 166, 35)"], (selector, style)
+
+
+def test_copy_button_copies_the_citation(chromium: Any, base: str, sample_site: Path) -> None:
+    context = chromium.new_context(locale="zh-CN", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        path = _first(sample_site, "items", "qd-flowchart")
+        page.goto(base + path)
+        page.get_by_role("button", name="复制引用").click()
+        page.wait_for_selector(".qd-copy__status:has-text('已复制')")
+        text = page.evaluate("navigator.clipboard.readText()")
+        code = path.split("/")[1]
+        assert f"第 {code} 项" in text and f"/items/{code}/" in text
+    finally:
+        context.close()
+
+
+def test_titles_have_one_weight(page: Any, base: str) -> None:
+    weights = {}
+    for path in ("search/?q=森林", "editing/", "404.html", "items/", "townships/qingshui/"):
+        page.goto(base + path)
+        weights[path] = page.eval_on_selector("h1", "h => getComputedStyle(h).fontWeight")
+    assert set(weights.values()) == {"700"}, weights

@@ -241,11 +241,26 @@
     });
   }
 
+  /* 复制引用: the citation sentence and the permanent address, as one line of text. */
+  function setupCopy() {
+    var wrap = document.querySelector("[data-qd-copy]");
+    if (!wrap || !navigator.clipboard || !window.isSecureContext) return;
+    var box = wrap.parentNode;
+    var status = wrap.querySelector(".qd-copy__status");
+    wrap.hidden = false;
+    wrap.querySelector("button").addEventListener("click", function () {
+      var link = box.querySelector(".qd-permalink");
+      var text = box.querySelector(".qd-cite__text").textContent + " " + (link ? link.href : "");
+      navigator.clipboard.writeText(text).then(function () { status.textContent = "已复制"; },
+        function () { status.textContent = "复制失败，请手动选择文字复制"; });
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
   }
-  ready(function () { setupPrefs(); setupTable(); setupAnswer(); setupTownButtons(); setupSearchFocus(); });
+  ready(function () { setupPrefs(); setupTable(); setupAnswer(); setupTownButtons(); setupSearchFocus(); setupCopy(); });
   window.addEventListener("load", markScrollables);
   window.addEventListener("resize", markScrollables);
 })();

@@ -19,7 +19,7 @@ from generator.model import (
     Item,
     Law,
 )
-from generator.pages.base import published_of, render, write_page
+from generator.pages.base import lead_label, published_of, render, write_page
 from generator.pages.versionview import item_page_context
 from generator.parallel import Job, chunks
 
@@ -86,11 +86,18 @@ def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: It
     rel = f"items/{item.code}/index.md"
     body = render(env, "item.html", rel, **item_context(cat, item), **item_page_context(cat, item))
     assert item.updated is not None  # validation requires a history entry
-    meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code}
+    meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code, "description": description(cat, item)}
     if item.cancelled:
         meta["qd_cancelled"] = True
     write_page(docs_dir, rel, title=f"{item.code} {item.name}", body=body, updated=item.updated,
                published=published_of(item), meta=meta)
+
+
+def description(cat: Catalogue, item: Item, limit: int = 150) -> str:
+    """The page's own meta description (escaped: MkDocs' templates do not autoescape)."""
+    state = "（已取消）" if item.cancelled else ""
+    text = f"{item.name}{state}：{cat.labels.of(item.responsibility)}，牵头：{lead_label(cat, item)}。{item.summary or ''}"
+    return str(escape(text if len(text) <= limit else text[: limit - 1] + "…"))
 
 
 def redirect_html(cat: Catalogue, old: str, item: Item) -> str:
@@ -102,7 +109,8 @@ def redirect_html(cat: Catalogue, old: str, item: Item) -> str:
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f'<title>{escape(old)} 已改为 {escape(item.code)} {name}</title>\n'
         f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-        f'<link rel="canonical" href="{escape(canonical)}">\n<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<link rel="canonical" href="{escape(canonical)}">\n<meta name="robots" content="noindex">\n'
+        '<link rel="icon" href="../../assets/qingdan/favicon.svg" type="image/svg+xml">\n</head>\n<body>\n'
         f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：<a href="{escape(target)}">{escape(item.code)} {name}</a></p>\n'
         "</body>\n</html>\n"
     )
