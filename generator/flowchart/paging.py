@@ -16,8 +16,9 @@ PAGE_W = 178 / 25.4 * 96
 """A4 text width in CSS px (210 mm less 16 mm margins each side, see qingdan.css @page)."""
 PAGE_H = 259 / 25.4 * 96
 """A4 text height in CSS px (297 mm less 18 mm and 20 mm margins)."""
-FIRST_ROOM = PAGE_H - 150
-"""What the first band may fill: its page also holds the heading 办理流程 (larger in 大字号 mode)."""
+FIRST_ROOM = PAGE_H - 260
+"""What the first band may fill: its page also holds what leads to the chart (an item page's heading
+办理流程, larger in 大字号 mode; the general workflow page's title and introduction)."""
 ROOM = PAGE_H - 60
 """What a later band may fill, leaving room for the legend after the last."""
 
