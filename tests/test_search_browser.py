@@ -329,3 +329,11 @@ def test_catalogue_text_is_shown_as_text(page: Any, minimal_copy: Path, build_si
     assert page.locator("[data-qd-results] .qd-hit__name").first.inner_text() == "森林防火巡查" + evil
     assert results(page, base, q="script")[0] == "T-001"  # found, and still only text
     assert page.locator("[data-qd-results] script").count() == 0 and not dialogs
+
+
+def test_assignments_are_found_by_their_title(page: Any, base: str, sample: Catalogue) -> None:
+    assert sample.assignments, "the sample catalogue has 交办事项"
+    a = sample.assignments[0]
+    results(page, base, q=a.title[-8:])
+    assert f"assignments/{a.id}/" in pages_shown(page)
+    assert "交办事项" in page.locator(f"a[href$='assignments/{a.id}/']").first.locator("xpath=..").inner_text()

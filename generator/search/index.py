@@ -172,12 +172,13 @@ def doc_record(cat: Catalogue, item: Item) -> list[object]:
 
 
 def pages(cat: Catalogue) -> list[list[object]]:
-    """[kind, path, name, other names] of each page a query may find besides items."""
+    """[kind, path, name, other names] of each page a query may find besides items (交办事项 included)."""
     out: list[list[object]] = []
     out += [["township", f"townships/{t.id}/", t.name, []] for t in cat.townships]
     out += [["department", f"departments/{d.id}/", d.name, [d.short] if d.short else []] for d in cat.departments]
     out += [["law", f"laws/{law.id}/", law.title, [law.short] if law.short else []] for law in cat.laws]
     out += [["category", f"categories/{c.id}/", c.name, []] for c in cat.categories]
+    out += [["assignment", f"assignments/{a.id}/", a.title, []] for a in cat.assignments]
     return out
 
 

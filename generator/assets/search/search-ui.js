@@ -11,7 +11,7 @@
   var S = window.qingdanSearch;
   var ROOT = S.ROOT;
   var PAGE = 20;
-  var KIND = { township: "乡镇（街道）", department: "部门", law: "法律法规", category: "事项分类" };
+  var KIND = { township: "乡镇（街道）", department: "部门", law: "法律法规", category: "事项分类", assignment: "交办事项" };
   var BROWSE = [["categories/", "按类别"], ["townships/", "按乡镇（街道）"], ["departments/", "按部门"],
     ["laws/", "按法律法规"], ["items/", "全部事项表格"]];
 
