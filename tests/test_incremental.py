@@ -35,7 +35,7 @@ def test_a_history_entry_leaves_unrelated_pages_byte_identical(tmp_path: Path) -
                *(f"townships/{t.id}/" for t in cat.townships if item.applies_to(t.id))}
     unrelated = [f"items/{i.code}/index.html" for i in cat.items if i.code != CHANGED]
     unrelated += [f"items/{i.code}.json" for i in cat.items if i.code != CHANGED]
-    unrelated += [f"laws/{law.id}/index.html" for law in cat.laws]
+    unrelated += [f"laws/{law.id}/index.html" for law in cat.laws if law.id not in {c.law for c in item.basis}]
     for kind, ids in (("categories", [c.id for c in cat.categories]), ("departments", [d.id for d in cat.departments]),
                       ("townships", [t.id for t in cat.townships])):
         unrelated += [f"{kind}/{i}/index.html" for i in ids if f"{kind}/{i}/" not in related]
@@ -43,3 +43,5 @@ def test_a_history_entry_leaves_unrelated_pages_byte_identical(tmp_path: Path) -
     assert [rel for rel in unrelated if before[rel] != after[rel]] == []
     assert before[f"items/{CHANGED}/index.html"] != after[f"items/{CHANGED}/index.html"]
     assert before[f"categories/{item.category}/index.html"] != after[f"categories/{item.category}/index.html"]  # its date moved
+    cited = item.basis[0].law
+    assert before[f"laws/{cited}/index.html"] != after[f"laws/{cited}/index.html"]  # a citing item's change dates the law page

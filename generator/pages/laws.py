@@ -80,6 +80,13 @@ def article_rows(law: Law, cited: dict[str, list[Item]]) -> list[ArticleRow]:
     return rows
 
 
+def page_date(cat: Catalogue, law: Law) -> date:
+    """When a law's page last changed: the newest change of an item that cites (or cited) it,
+    so that an unrelated item's change leaves the page byte-identical."""
+    dates = [i.updated for i in cat.items if i.updated and any(c.law == law.id for c in i.basis)]
+    return max(dates, default=cat.identity.effective)
+
+
 def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
     cites = citing_items(cat)
     for law in cat.laws:
@@ -87,7 +94,7 @@ def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
         cited = cites.get(law.id, {})
         body = render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", []))
         # The page date is the site's own (when this page last changed), never the law's effective date.
-        write_page(docs_dir, rel, title=law.title, body=body, updated=updated, meta={"qd_kind": "law"})
+        write_page(docs_dir, rel, title=law.title, body=body, updated=page_date(cat, law), meta={"qd_kind": "law"})
     groups = []
     for level in LAW_LEVELS:
         laws = sorted((law for law in cat.laws if law.level == level), key=lambda law: law.id)
