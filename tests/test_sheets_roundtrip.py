@@ -39,6 +39,9 @@ def hostile(minimal_copy: Path) -> Path:
     text = item.read_text(encoding="utf-8")
     text = text.replace("summary: 乡镇组织森林防火巡查和宣传。", "summary: " + json.dumps(" ".join(HOSTILE), ensure_ascii=False))
     text = text.replace("    - 组织巡山护林。", "\n".join(f"    - {json.dumps(h, ensure_ascii=False)}" for h in HOSTILE))
+    # a cancellation and its reinstatement (恢复) come back as they were
+    text += ("  - date: 2024-09-01\n    action: cancelled\n    approval: 测编办〔2024〕5号\n"
+             "  - date: 2024-10-01\n    action: reinstated\n    approval: 测编办〔2024〕6号\n")
     item.write_text(text, encoding="utf-8")
     return minimal_copy
 
@@ -143,3 +146,26 @@ def test_export_refuses_an_invalid_catalogue(minimal_copy: Path, tmp_path: Path,
     assert main(["export", "--catalogue", str(minimal_copy), "--format", "csv", "--out", str(tmp_path / "x.csv")]) == 1
     assert "未导出" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_history_words_typed_in_the_sheet_read_back(hostile: Path, tmp_path: Path) -> None:
+    """A person who writes 恢复 (or 取消 …) in the 变更记录 sheet gets the action it names."""
+    from openpyxl import load_workbook
+
+    book = tmp_path / "export.xlsx"
+    assert main(["export", "--catalogue", str(hostile), "--format", "xlsx", "--out", str(book)]) == 0
+    wb = load_workbook(book)
+    ws = wb["变更记录"]
+    words = {"reinstated": "恢复", "cancelled": "取消", "added": "增加"}
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in words:
+                cell.value = words[cell.value]
+    wb.save(book)
+    target = tmp_path / "back"
+    target.mkdir()
+    shutil.copy(hostile / "catalogue.yml", target / "catalogue.yml")
+    assert main(["import", str(book), "--into", str(target)]) == 0
+    cat, _ = load(target)
+    assert cat is not None
+    assert [h.action for h in cat.item["T-001"].history] == ["added", "cancelled", "reinstated"]

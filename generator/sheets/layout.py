@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from generator.model import ACTION_LABELS
+
 # Items sheet: field key -> header written on export.
 ITEM_COLUMNS: list[tuple[str, str, int]] = [
     ("seq", "序号", 6),
@@ -106,8 +108,8 @@ INFO_SHEET = "说明"
 
 ROLE_WORDS = {"牵头": "lead", "配合": "support", "lead": "lead", "support": "support"}
 LEVEL_WORDS = {"县级": "county", "乡镇": "township", "county": "county", "township": "township"}
-ACTION_WORDS = {"增加": "added", "调整": "adjusted", "取消": "cancelled", "改编码": "recoded",
-                "added": "added", "adjusted": "adjusted", "cancelled": "cancelled", "recoded": "recoded"}
+ACTION_WORDS = {label: action for action, label in ACTION_LABELS.items()} | {action: action for action in ACTION_LABELS}
+"""A history action as a sheet may write it (增加 or added …, 恢复 or reinstated included)."""
 END_STEP = "（结束）"
 ARROW = "→"
 
