@@ -46,7 +46,8 @@ def page_types(site: Path) -> dict[str, str]:
 
 KINDS = [
     "home", "items", "item", "cancelled", "categories", "category", "departments", "department", "townships", "township",
-    "handbook", "laws", "law", "workflow", "changes", "downloads", "search", "editing", "errors", "about", "hosting", "404", "version", "as-of"]
+    "handbook", "laws", "law", "workflow", "changes", "downloads", "search", "editing", "errors", "about", "hosting", "404",
+    "version", "as-of"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

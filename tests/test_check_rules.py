@@ -77,8 +77,10 @@ CASES = [
     Case("unknown township office", ITEM, "township:\n  duties:", "township:\n  office: nowhere\n  duties:", 12, "township.office",
          "unknown-department", "nowhere"),
     Case("bad township phone", "townships.yml", "  kind: 镇", "  kind: 镇\n  phone: 请拨打 12345", 4, "[0].phone", "bad-format", "电话只写数字"),
-    Case("total articles below the stored ones", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\ntotal_articles: 0", 4, "total_articles", "total-articles", "total_articles 是 0"),
-    Case("amendments out of order", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\namended: [2020-01-01, 2010-01-01]", 4, "amended", "amended-order", "先后"),
+    Case("total articles below the stored ones", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\ntotal_articles: 0", 4,
+         "total_articles", "total-articles", "total_articles 是 0"),
+    Case("amendments out of order", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\namended: [2020-01-01, 2010-01-01]", 4,
+         "amended", "amended-order", "先后"),
     Case("law source not a url", "laws/forest-fire-regulation.yml", "level: 行政法规", "level: 行政法规\nsource: 国家法律法规数据库", None, "source",
          "bad-url", "https://"),
 ]

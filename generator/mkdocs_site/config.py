@@ -62,7 +62,8 @@ def footer_facts(cat: Catalogue, commit: str | None, updated: date) -> dict[str,
         "updated_text": cn_date(updated),
         "commit": commit or "",
         "sample": bool(ident.sample),
-        "portal": {k: getattr(portal, k) or "" for k in ("sponsor", "site_code", "icp", "police_record", "contact", "icp_url", "police_record_url")} if portal else {},
+        "portal": {k: getattr(portal, k) or ""
+                   for k in ("sponsor", "site_code", "icp", "police_record", "contact", "icp_url", "police_record_url")} if portal else {},
         "contact": {k: getattr(contact, k) or "" for k in ("phone", "email", "address", "hours")} if contact else {},
     }
 

@@ -149,5 +149,6 @@ def _redirect(old: str, item: Item, view: VersionView) -> str:
             f"<title>{title}</title>\n"
             f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
             f'<link rel="canonical" href="{escape(view.url or target)}">\n<meta name="robots" content="noindex">\n</head>\n<body>\n'
-            f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：<a href="{escape(target)}">{escape(item.code)} {escape(view.item.name)}（{escape(view.label)}）</a></p>\n'
+            f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：'
+            f'<a href="{escape(target)}">{escape(item.code)} {escape(view.item.name)}（{escape(view.label)}）</a></p>\n'
             "</body>\n</html>\n")
