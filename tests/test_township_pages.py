@@ -89,5 +89,4 @@ def test_law_page_shows_status_dates_and_how_many_articles(sample_site: Path) ->
     assert "官方文本" in text
     updated = re.compile(r'更新日期：<time datetime="([0-9-]+)"')
     law_date = updated.findall((sample_site / "laws" / "senlin-fa" / "index.html").read_text(encoding="utf-8"))
-    site_date = updated.findall((sample_site / "index.html").read_text(encoding="utf-8"))
-    assert law_date == site_date and law_date != [str(data["effective"])]  # the site's date, not the law's
+    assert law_date and law_date != [str(data["effective"])]  # the page's own date, not the law's
