@@ -28,7 +28,7 @@ from markupsafe import escape
 
 from generator import jsondata
 from generator.flowchart import svg
-from generator.model import Catalogue, Item
+from generator.model import ACTION_LABELS, Catalogue, Change, Item
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
 from generator.pages.versionview import VersionView, views, what_changed
@@ -135,11 +135,46 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         (site / view.json_path).write_text(jsondata.dumps(jsondata.version_data(cat, item, view.version)), encoding="utf-8")
+    write_unrecorded(cat, site, item, current)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
             target = site / "items" / old / "v" / view.version.slug / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(_redirect(old, item, view), encoding="utf-8")
+
+
+def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView) -> None:
+    """Outside git an item has one version, dated by its last history entry. The version URLs an
+    earlier build published (one per earlier history date) keep resolving: to a page that says the
+    text of that day was not kept and links the current version, never to a 404."""
+    if item.code in cat.versions:
+        return
+    for change in item.history:
+        slug = change.date.isoformat()
+        if slug == current.version.slug:
+            continue
+        target = site / "items" / item.code / "v" / slug / "index.html"
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_unrecorded_html(item, change, current), encoding="utf-8")
+        record = {"code": item.code, "version": slug, "text_kept": False, "change": jsondata.plain(change),
+                  "current": current.url or f"../{current.version.slug}/"}
+        (site / "items" / item.code / "v" / f"{slug}.json").write_text(jsondata.dumps(record), encoding="utf-8")
+
+
+def _unrecorded_html(item: Item, change: Change, current: VersionView) -> str:
+    target = f"../{current.version.slug}/"
+    title = escape(f"{item.code} {item.name}（{change.date.isoformat()} 的版本）")
+    return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            f'<link rel="canonical" href="{escape(current.url or target)}">\n<meta name="robots" content="noindex">\n</head>\n<body>\n'
+            f"<h1>{title}</h1>\n"
+            f"<p>本站没有保存事项 {escape(item.code)} 在 {change.date.isoformat()} 时的原文（清单不在 git 版本库中，只保留现行文本）。"
+            f"这一天的变更：{escape(ACTION_LABELS.get(change.action, change.action))}，批准文件 {escape(change.approval)}"
+            + (f"，{escape(change.note)}" if change.note else "") + "。</p>\n"
+            f'<p>请查看现行版本：<a href="{escape(target)}">{escape(item.code)} {escape(item.name)}（{escape(current.label)}）</a></p>\n'
+            "</body>\n</html>\n")
 
 
 def _redirect(old: str, item: Item, view: VersionView) -> str:
