@@ -230,13 +230,14 @@
     });
   }
 
-  /* A table wider than the screen scrolls in its own box: that box must be reachable by keyboard. */
+  /* A table or code block wider than the screen scrolls in its own box: that box must be reachable by keyboard. */
   function markScrollables() {
-    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .qd-table-wrap, .qd-flowchart"), function (box) {
+    var boxes = ".md-typeset__scrollwrap, .qd-table-wrap, .qd-flowchart, .md-typeset pre > code";
+    Array.prototype.forEach.call(document.querySelectorAll(boxes), function (box) {
       if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", "可横向滚动的表格");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", box.tagName === "CODE" ? "可横向滚动的代码" : "可横向滚动的表格");
       }
     });
   }
