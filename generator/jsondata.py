@@ -88,16 +88,11 @@ def contacts(cat: Catalogue, item: Item) -> list[dict[str, Any]]:
     return out
 
 
-def assignment_url(cat: Catalogue, a: Assignment) -> str | None:
-    base = cat.identity.site_url
-    return f"{base.rstrip('/')}/assignments/{a.id}/" if base else None
-
-
 def assignment_data(cat: Catalogue, a: Assignment) -> dict[str, Any]:
     """One 交办事项: its fields plus the day it ends (after extensions or an early end) and its permanent url."""
     data: dict[str, Any] = plain(a)
     data["end"] = a.end.isoformat() if a.end else None
-    data["url"] = assignment_url(cat, a)
+    data["url"] = cat.site_link(f"assignments/{a.id}/")
     return data
 
 

@@ -484,8 +484,12 @@ class Catalogue:
 
     def permalink(self, code: str) -> str | None:
         """The permanent absolute URL of item ``code``; None when site_url is not configured."""
+        return self.site_link(f"items/{code}/")
+
+    def site_link(self, path: str) -> str | None:
+        """The absolute URL of ``path`` (relative to the site root); None when site_url is not configured."""
         base = self.identity.site_url
-        return f"{base.rstrip('/')}/items/{code}/" if base else None
+        return f"{base.rstrip('/')}/{path}" if base else None
     def versions_of(self, item: Item) -> list[Version]:
         """The item's versions, oldest first; the last one is the item as it stands now."""
         found = self.versions.get(item.code)
@@ -506,7 +510,8 @@ class Catalogue:
         office = item.township.office if item.township else None
         return self.department.get(office) if office else None
 
-    def item_townships(self, item: Item) -> list[Township]:
+    def item_townships(self, item: Item | Assignment) -> list[Township]:
+        """The townships an item (or a 交办事项) applies to, in townships.yml order for ``all``."""
         if item.townships == "all":
             return list(self.townships)
         return [self.township[t] for t in item.townships if t in self.township]

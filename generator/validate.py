@@ -120,17 +120,23 @@ def _item_problems(cat: Catalogue, item: Item, actors: set[str]) -> Iterable[Pro
     for dept_id, n in roles.items():
         if n > 1:
             yield _p(item, "departments", P.DUPLICATE_DEPARTMENT, department=dept_id, count=n)
-    if item.townships != "all":
-        for i, tid in enumerate(item.townships):
-            if tid not in cat.township:
-                yield _unknown(cat, "township", tid, _p(item, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid))
-        if not item.townships:
-            yield _p(item, "townships", P.EMPTY_TOWNSHIPS)
+    yield from _township_problems(cat, item)
     if not item.basis:
         yield _p(item, "basis", P.EMPTY_BASIS)
     yield from _basis_problems(cat, item.basis)
     yield from workflow_problems(item.workflow, actors, "workflow")
     yield from _history_problems(item)
+
+
+def _township_problems(cat: Catalogue, rec: Item | Assignment) -> Iterable[Problem]:
+    """``townships``: all, or ids that exist (a retired id says what became of it); never an empty list."""
+    if rec.townships == "all":
+        return
+    for i, tid in enumerate(rec.townships):
+        if tid not in cat.township:
+            yield _unknown(cat, "township", tid, _p(rec, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid))
+    if not rec.townships:
+        yield _p(rec, "townships", P.EMPTY_TOWNSHIPS)
 
 
 def _basis_problems(cat: Catalogue, basis: list[Citation]) -> Iterable[Problem]:
@@ -154,12 +160,7 @@ def _assignment_problems(cat: Catalogue, a: Assignment) -> Iterable[Problem]:
         yield _p(a, "department", P.UNKNOWN_DEPARTMENT, department=a.department)
     elif dept.level != "county":
         yield _p(a, "department", P.ASSIGNMENT_NOT_COUNTY, name=dept.name)
-    if a.townships != "all":
-        for i, tid in enumerate(a.townships):
-            if tid not in cat.township:
-                yield _p(a, f"townships[{i}]", P.UNKNOWN_TOWNSHIP, field="townships", township=tid)
-        if not a.townships:
-            yield _p(a, "townships", P.EMPTY_TOWNSHIPS)
+    yield from _township_problems(cat, a)
     if not a.duties:
         yield _p(a, "duties", P.EMPTY_DUTIES, who="乡镇")
     if not a.support.given():

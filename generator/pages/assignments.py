@@ -81,7 +81,8 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     for a in cat.assignments:
         rel = f"assignments/{a.id}/index.md"
         body = render(env, "assignment.html", rel, a=a, state=state(a, today), states=STATES,
-                      citations=basis_views(cat, a.basis), townships=_townships(cat, a), events=events(a, today))
+                      citations=basis_views(cat, a.basis), permalink=cat.site_link(f"assignments/{a.id}/"),
+                      townships=cat.item_townships(a), events=events(a, today))
         write_page(docs_dir, rel, title=a.title, body=body, updated=_updated(a, today), published=a.approval.date,
                    meta={"qd_kind": "assignment"})
     rows = [(a, state(a, today)) for a in cat.assignments]
@@ -94,9 +95,3 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
                   departments=[cat.department[d] for d in departments])
     write_page(docs_dir, rel, title="交办事项", body=body, updated=max(_updated(a, today) for a in cat.assignments),
                meta={"qd_kind": "assignments"})
-
-
-def _townships(cat: Catalogue, a: Assignment) -> list[object]:
-    if a.townships == "all":
-        return list(cat.townships)
-    return [cat.township[t] for t in a.townships if t in cat.township]

@@ -118,13 +118,15 @@ def original_code(item: Item) -> str:
 
 
 def entry_id(cat: Catalogue, e: Entry) -> str:
-    """``tag:`` URI from the site's host, or a name-based UUID when there is no site_url."""
     tail = f"items/{original_code(e.item)}/{e.change.action}" + (f"-{e.seq}" if e.seq > 1 else "")
+    return _atom_id(cat, e.change.date, tail, f"qingdan:{cat.identity.jurisdiction}:{e.change.date.isoformat()}:{tail}")
+
+
+def _atom_id(cat: Catalogue, day: date, tail: str, name: str) -> str:
+    """``tag:`` URI from the site's host, or a UUID from ``name`` when there is no site_url."""
     parts = urlsplit(_base(cat) or "")
     if parts.hostname:
-        path = parts.path.lstrip("/")
-        return f"tag:{parts.hostname},{e.change.date.isoformat()}:{path}{tail}"
-    name = f"qingdan:{cat.identity.jurisdiction}:{e.change.date.isoformat()}:{tail}"
+        return f"tag:{parts.hostname},{day.isoformat()}:{parts.path.lstrip('/')}{tail}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -180,11 +182,7 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequenc
     for ev in assignment_events[:limit]:
         entry = _sub(feed, "entry")
         tail = f"assignments/{ev.assignment.id}/{ev.action}" + (f"-{ev.date.isoformat()}" if ev.action == "extended" else "")
-        host = urlsplit(base).hostname if base else None
-        if host:
-            _sub(entry, "id", f"tag:{host},{ev.date.isoformat()}:{urlsplit(base).path.lstrip('/')}{tail}")
-        else:
-            _sub(entry, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'qingdan:{ident.jurisdiction}:{tail}')}")
+        _sub(entry, "id", _atom_id(cat, ev.date, tail, f"qingdan:{ident.jurisdiction}:{tail}"))
         _sub(entry, "title", f"交办事项{ASSIGNMENT_ACTIONS[ev.action]}：{ev.assignment.title}")
         _sub(entry, "updated", _stamp(ev.date))
         _sub(entry, "published", _stamp(ev.date))

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from generator import ids
-from generator.citations import parse_basis
+from generator.citations import format_basis, parse_basis
 from generator.model import Assignment, Catalogue
 from generator.sheets.book import Grid
 from generator.sheets.exact import raw
@@ -84,19 +84,13 @@ def is_assignment_sheet(name: str) -> bool:
 
 
 def _citations(cat: Catalogue, a: Assignment) -> str:
+    """One line per citation, as the items sheet writes them (《森林法》第34条), with its note after 说明：."""
     lines = []
     for c in a.basis:
         law = cat.law.get(c.law)
-        title = law.title if law else c.law
-        text = f"《{title}》" + "、".join(_label(ref) for ref in c.articles)
+        text = format_basis([(law.title if law else c.law, c.articles)])
         lines.append(text + (f" 说明：{c.note}" if c.note else ""))
     return "\n".join(lines)
-
-
-def _label(ref: str) -> str:
-    number, _, para = ref.partition(".")
-    main, _, sub = number.partition("之")
-    return f"第{main}条" + (f"之{sub}" if sub else "") + (f"第{para}款" if para else "")
 
 
 def export_rows(cat: Catalogue) -> list[list[Any]]:
