@@ -66,3 +66,35 @@ def test_an_entry_is_checked_on_every_read(tmp_path: Path) -> None:
     assert cache.get_or_make("t", name, make) == b"payload" and len(made) == 2
     assert key("test", "input") != key("test", "other") and key("a", "bc") != key("ab", "c")
     assert Cache(None).get_or_make("t", name, make) == b"payload" and len(made) == 3
+
+
+# Edits of every kind of file, applied one after another to one catalogue: after each, a build
+# that reuses the cache of all earlier builds must equal a build without any cache. A cache key
+# that misses one of a page's inputs shows up here as a stale page.
+EDITS = [
+    ("items/a/T-001.yml", "组织巡山护林。", "组织巡山护林和火源检查。"),  # an item's duty
+    ("items/a/T-001.yml", "巡查发现火情隐患", "网格员巡查发现火情隐患"),  # a workflow step (the chart)
+    ("departments.yml", "0000-1234567", "0000-7654321"),  # a phone shown on item pages
+    ("departments.yml", "short: 县林业局", "short: 县林草局"),  # a label the chart shows
+    ("townships.yml", "name: 山溪乡", "name: 山溪镇"),  # a township every item page names
+    ("categories.yml", "name: 应急管理", "name: 应急管理和消防"),
+    ("laws/forest-fire-regulation.yml", "建立森林防火责任制", "建立健全森林防火责任制"),  # a cited article's text
+    ("catalogue.yml", "title: 测试县乡镇履行职责事项清单", "title: 测试县乡镇履行职责事项清单（修订）"),  # the list's own title
+]
+
+
+def test_each_kind_of_edit_rebuilds_with_the_cache_as_without(tmp_path: Path) -> None:
+    cache, catalogue = tmp_path / "cache", tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, catalogue)
+    build_site(catalogue, tmp_path / "site", options=BuildOptions(cache=cache))
+    for n, (rel, old, new) in enumerate(EDITS):
+        path = catalogue / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        before = _tree(tmp_path / "site")
+        build_site(catalogue, tmp_path / "site", options=BuildOptions(cache=cache))
+        build_site(catalogue, tmp_path / f"plain-{n}")
+        after = _tree(tmp_path / "site")
+        assert after == _tree(tmp_path / f"plain-{n}"), rel
+        assert after != before, f"{rel}: the edit changed nothing the site shows"
