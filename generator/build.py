@@ -55,7 +55,7 @@ class BuildOptions:
     markdown_all: bool = False
     """Let Python-Markdown parse generated pages too (a test that the raw-block shortcut changes nothing)."""
     stencils: bool = True
-    """Fill alike theme pages from one rendering (off: MkDocs renders every page; the reference in tests)."""
+    """Fill alike theme pages from one rendering, outside MkDocs (off: MkDocs reads and renders every page; the reference in tests)."""
     cache: Path | None = None
     """Folder of the build cache (generator.cache; None: none). It only saves time: same bytes either way."""
 

@@ -16,7 +16,7 @@ from generator.build import BuildOptions, build_site
 from generator.model import Catalogue
 from generator.validate import check
 
-from .conftest import MINIMAL, SAMPLE
+from .conftest import MINIMAL, ROOT, SAMPLE
 from .site_helpers import HOSTILE, hostile_catalogue, parse
 
 CATALOGUES = [pytest.param(MINIMAL, id="minimal"), pytest.param(SAMPLE, id="sample")]
@@ -241,8 +241,31 @@ def test_assets_are_also_shipped_gzipped_and_the_same(sample_site: Path) -> None
 
 
 def test_stencilled_pages_are_the_pages_mkdocs_renders(sample_site: Path, tmp_path: Path) -> None:
-    """Theme pages filled from a stencil (generator.mkdocs_site.stencil) equal MkDocs' own rendering."""
+    """Theme pages filled from a stencil outside MkDocs (generator.mkdocs_site.bulk) equal MkDocs' own
+    rendering, and the sitemap (plain and gzipped) still lists every page."""
     build_site(SAMPLE, tmp_path / "rendered", options=BuildOptions(stencils=False))
     built, rendered = _tree(sample_site), _tree(tmp_path / "rendered")
     assert built.keys() == rendered.keys()
     assert [k for k in built if built[k] != rendered[k]] == []
+    sitemap = built["sitemap.xml"].decode("utf-8")
+    assert all(f"/items/{item.code}/</loc>" in sitemap for item in _load(SAMPLE).items)
+
+
+def test_a_theme_that_defeats_the_stencils_costs_time_not_bytes(tmp_path: Path) -> None:
+    """An override that prints a page value through a filter no stencil can fill (upper) makes the
+    stencil fail its check: the build runs again with every page through MkDocs."""
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project / "catalogue")
+    for name in ("mkdocs.yml", "overrides", "docs"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    main = project / "overrides" / "main.html"
+    block = "{% block extrahead %}"
+    main.write_text(main.read_text(encoding="utf-8").replace(block, block + '<meta name="qd-test" content="{{ page.title | upper }}">', 1),
+                    encoding="utf-8")
+    build_site(project / "catalogue", tmp_path / "stencils")
+    build_site(project / "catalogue", tmp_path / "rendered", options=BuildOptions(stencils=False))
+    built, rendered = _tree(tmp_path / "stencils"), _tree(tmp_path / "rendered")
+    assert built.keys() == rendered.keys()
+    assert [k for k in built if built[k] != rendered[k]] == []
+    item = _load(SAMPLE).items[0]
+    assert f'content="{item.code.upper()} ' in built[f"items/{item.code}/index.html"].decode("utf-8")

@@ -13,7 +13,8 @@ What crosses it (the contract a successor theme engine must keep):
 ``config`` derives one build's MkDocs configuration, ``render.run_mkdocs``
 runs MkDocs with ``plugin.QingdanPlugin`` (public plugin events only),
 ``parallel`` renders theme pages after MkDocs' loop (on every core for large
-sites) and ``stencil`` fills alike pages from one theme rendering. The rest
-of the generator never imports MkDocs, so moving to another engine changes
-this package only.
+sites), ``stencil`` fills alike pages from one theme rendering and ``bulk``
+keeps those pages out of MkDocs altogether (it reads and renders a few per
+kind; qingdan fills and writes the rest). The rest of the generator never
+imports MkDocs, so moving to another engine changes this package only.
 """

@@ -1,27 +1,26 @@
 """Render MkDocs' theme pages after MkDocs' own loop, on every core, through plugin events only.
 
 MkDocs 1.6 reads all pages first, then renders each page's theme template one
-after another (three quarters of its time at 16,000 items). Rendering a page
-depends only on data gathered in the first pass, so the plugin
-(:mod:`generator.mkdocs_site.plugin`) gives each page an empty template while
-MkDocs' loop runs (MkDocs writes no file for empty output), keeps the page's
-template context from ``on_page_context``, and renders the real template from
-``on_post_build``: in forked workers via :func:`generator.parallel.run_jobs`
-on large sites, and from stencils (:mod:`generator.mkdocs_site.stencil`) for
-groups of alike pages. The output is byte-identical to MkDocs rendering each
-page (tests/test_site_large.py builds a large catalogue both ways).
+after another. Rendering a page depends only on data gathered in the first
+pass, so the plugin (:mod:`generator.mkdocs_site.plugin`) gives each page an
+empty template while MkDocs' loop runs (MkDocs writes no file for empty
+output), keeps the page's template context from ``on_page_context``, and
+renders the real template from ``on_post_build``: in forked workers via
+:func:`generator.parallel.run_jobs` on large sites. There too the pages MkDocs
+never saw (:mod:`generator.mkdocs_site.bulk`) are filled from the stencils
+made from their groups' probes. The output is byte-identical to MkDocs
+rendering each page (tests/test_site.py and tests/test_site_large.py build
+both ways).
 
 Public API only: the events ``on_page_markdown``, ``on_env``,
 ``on_page_context``, ``on_post_page`` and ``on_post_build``, ``page.meta``,
-``page.active`` (what MkDocs sets while it renders a page) and
-``page.file.abs_dest_path``.
+``page.content``, ``page.active`` (what MkDocs sets while it renders a page)
+and ``File.abs_dest_path``.
 """
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.mkdocs_site import stencil
+from generator.mkdocs_site.bulk import Bulk
 from generator.parallel import Job, chunks, run_jobs
 
 PLACEHOLDER = "qingdan-deferred.html"
@@ -37,12 +37,15 @@ PLACEHOLDER = "qingdan-deferred.html"
 
 _UNSET = object()
 
+Entry = tuple[Page, TemplateContext, str, object]
+"""A kept page: the page, its template context, its template and its own meta template (or _UNSET)."""
+
 
 @dataclass
 class Deferred:
     """Pages whose theme rendering waits for :meth:`flush`."""
 
-    pages: list[tuple[Page, TemplateContext, str, object]] = field(default_factory=list)
+    pages: list[Entry] = field(default_factory=list)
     waiting: dict[str, object] = field(default_factory=dict)  # src_uri -> the page's own meta template
 
     def defer(self, page: Page) -> None:
@@ -59,56 +62,75 @@ class Deferred:
         return True
 
     def flush(self, env: jinja2.Environment, post_page: Callable[[str, Page], str], progress: Callable[[str], None],
-              docs_dir: str, *, parallel: bool, stencils: bool, in_nav: set[int]) -> None:
-        """Render every kept page, on forked workers if ``parallel`` (called from on_post_build).
+              *, parallel: bool, bulk: Bulk | None) -> bool:
+        """Render every kept page and fill the pages MkDocs left to ``bulk``, on forked workers if ``parallel``.
 
-        With ``stencils``, groups of alike pages are filled in from one rendering
-        (:mod:`generator.mkdocs_site.stencil`). Rendering reads nothing from
-        ``docs_dir`` any more, so the temporary docs folder is deleted meanwhile.
+        Called from on_post_build. Returns False, having written nothing, when
+        a stencil does not hold (:mod:`generator.mkdocs_site.bulk`).
         """
         pages, self.pages = self.pages, []
-        if not pages:
-            return
-        entry_of = {id(entry[0]): entry for entry in pages}
+        entries = {entry[0].file.src_uri: entry for entry in pages}
 
-        def render(page: Page) -> str:
-            return _theme_html(env, *entry_of[id(page)])
+        def render(entry: Entry) -> str:
+            return post_page(_theme_html(env, *entry), entry[0])
 
-        made = _stencils([entry[0] for entry in pages], render, in_nav) if stencils else {}
+        done: dict[str, str] = {}  # source path -> output, of the probes rendered to check a stencil
+        made = [_stencil(group, bulk.probes, entries, render, done) for group in bulk.groups] if bulk else []
+        if None in made:
+            return False
+        for uri, html in done.items():
+            _write(html, entries[uri][0].file.abs_dest_path)
+        todo = [entry for entry in pages if entry[0].file.src_uri not in done]
+        fills = [(uri, used) for group, used in zip(bulk.groups, made, strict=True) for uri in group.rest] if bulk else []
 
-        def job(start: int, stop: int) -> Job:
+        def render_job(start: int, stop: int) -> Job:
             def run() -> int:
-                for entry in pages[start:stop]:
-                    page = entry[0]
-                    used = made.get(id(page))
-                    html = used.fill(page) if used is not None else None
-                    _write(post_page(render(page) if html is None else html, page), page)
+                for entry in todo[start:stop]:
+                    _write(render(entry), entry[0].file.abs_dest_path)
                 return stop - start
 
             return run
 
-        cleaner = threading.Thread(target=shutil.rmtree, args=(docs_dir,), kwargs={"ignore_errors": True})
-        cleaner.start()
-        try:
-            run_jobs([job(a, b) for a, b in chunks(len(pages))], parallel=parallel, progress=progress,
-                     message="已渲染 {done}/{n} 个网页", total=len(pages))
-        finally:
-            cleaner.join()
+        def fill_job(start: int, stop: int) -> Job:
+            def run() -> int:
+                assert bulk is not None
+                for uri, used in fills[start:stop]:
+                    file = bulk.rest[uri][0]
+                    page = stencil.read(file.content_string, file.url)
+                    assert page is not None and used is not None  # read the same way when it was planned
+                    _write(used.fill(page), file.abs_dest_path)
+                    Path(str(file.abs_src_path)).unlink()  # the docs folder is temporary: delete while the cores are busy
+                return stop - start
+
+            return run
+
+        jobs = [render_job(a, b) for a, b in chunks(len(todo))] + [fill_job(a, b) for a, b in chunks(len(fills))]
+        run_jobs(jobs, parallel=parallel, progress=progress, message="已渲染 {done}/{n} 个网页", total=len(todo) + len(fills))
+        return True
 
 
-def _stencils(pages: list[Page], render: Callable[[Page], str], in_nav: set[int]) -> dict[int, stencil.Stencil]:
-    """id(page) -> the checked stencil it is filled from, for every group that has one."""
-    groups: dict[Hashable, list[Page]] = {}
-    for page in pages:
-        key = stencil.group_key(page, id(page) in in_nav)
-        if key is not None:
-            groups.setdefault(key, []).append(page)
-    made: dict[int, stencil.Stencil] = {}
-    for group in groups.values():
-        found = stencil.make(group, render)
-        if found is not None:
-            made.update((id(page), found) for page in group)
-    return made
+def _stencil(group: stencil.Group, sources: dict[str, stencil.Source], entries: dict[str, Entry],
+             render: Callable[[Entry], str], done: dict[str, str]) -> stencil.Stencil | None:
+    """The group's stencil from its probes (which MkDocs read as :func:`stencil.read` did), or None."""
+    probes = [sources[uri] for uri in group.probes]
+    kept = [entries.get(uri) for uri in group.probes]
+    for entry, source in zip(kept, probes, strict=True):
+        if entry is None:
+            return None
+        page = entry[0]
+        if page.content != source.content or {k: v for k, v in page.meta.items() if k != "template"} != source.meta:
+            return None
+    first = kept[0]
+    assert first is not None
+    saved = first[0].meta, first[0].content
+    first[0].meta, first[0].content = stencil.markers(probes[0], group.varying)
+    try:
+        marked = render(first)
+    finally:
+        first[0].meta, first[0].content = saved
+    real = [render(entry) for entry in kept[1:] if entry is not None]
+    done.update(zip(group.probes[1:], real, strict=True))
+    return stencil.make(probes, group.varying, marked, real)
 
 
 def _theme_html(env: jinja2.Environment, page: Page, context: TemplateContext, template: str, own: object) -> str:
@@ -124,12 +146,13 @@ def _theme_html(env: jinja2.Environment, page: Page, context: TemplateContext, t
         page.active = False
 
 
-def _write(output: str, page: Page) -> None:
+def _write(output: str, dest: str) -> None:
     """What MkDocs writes: nothing for an empty page."""
     if output.strip():
-        dest = Path(page.file.abs_dest_path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+        path = Path(dest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+
 
 def with_placeholder(env: jinja2.Environment) -> jinja2.Environment:
     """Called from on_env: the theme's environment, able to load the empty template too."""

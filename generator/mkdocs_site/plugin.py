@@ -7,9 +7,12 @@
   Python-Markdown and build byte-identically.
 - Each page's ``update_date`` (the sitemap's lastmod) is the page's catalogue
   date instead of the clock.
+- With ``stencils``, alike generated pages never pass through MkDocs
+  (:mod:`generator.mkdocs_site.bulk`): ``on_nav`` takes them out before
+  MkDocs reads them, ``on_template_context`` puts them back into the sitemap,
+  and they are filled from a stencil after MkDocs' loop.
 - Theme rendering waits for ``on_post_build`` (:mod:`generator.mkdocs_site.parallel`):
-  there it runs on every core with ``parallel``, and with ``stencils`` alike
-  pages are filled in from one rendering (:mod:`generator.mkdocs_site.stencil`).
+  there it runs on every core with ``parallel``.
 - The theme's indentation (3.4 KB of a 33 KB item page) is dropped around the
   page content, which stays as it was: a line break stays where whitespace
   was, so the page renders the same (Material's chrome has no ``<pre>``).
@@ -28,6 +31,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from generator.mkdocs_site import bulk
 from generator.mkdocs_site.parallel import Deferred, with_placeholder
 
 _INDENT = re.compile(r"\n[ \t]*(?=\S|\n)|[ \t]+(?=\n)")
@@ -51,11 +55,27 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.say = say
         self.markdown_all = markdown_all
         self.parallel = parallel
-        self.stencils = stencils
+        self.stencils = stencils and not markdown_all  # markdown_all: every page through Markdown
         self.deferred = Deferred()
         self.raw: dict[str, str] = {}
         self.env: jinja2.Environment | None = None
-        self.in_nav: set[int] = set()
+        self.files: Files | None = None
+        self.bulk: bulk.Bulk | None = None
+        self.retry = False
+        """Set when a stencil did not hold: nothing was written, build again without stencils."""
+
+    @event_priority(-100)  # the files as every other plugin left them
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.files = files
+        if self.stencils:
+            self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages})
+        return nav
+
+    @event_priority(-100)
+    def on_template_context(self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig) -> TemplateContext:
+        if template_name == "sitemap.xml" and self.bulk is not None and self.files is not None:
+            context["pages"] = self.bulk.sitemap_pages(self.files, config)
+        return context
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         frame = page.meta.get("qd_frame")  # of version pages (generator/pages/versions.py): not in the sitemap, marks for dates
@@ -84,8 +104,6 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # the context as every other plugin left it
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
-        if not self.in_nav:
-            self.in_nav = {id(p) for p in nav.pages}
         self.deferred.keep(page, context)
         return context
 
@@ -97,5 +115,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def post_page(output: str, page: Page) -> str:
             return str(config.plugins.on_post_page(output, page=page, config=config))
 
-        self.deferred.flush(self.env, post_page, self.say, config.docs_dir, parallel=self.parallel,
-                            stencils=self.stencils, in_nav=self.in_nav)
+        if not self.deferred.flush(self.env, post_page, self.say, parallel=self.parallel, bulk=self.bulk):
+            self.retry = True
+        elif self.bulk is not None and self.bulk.rest and self.files is not None:
+            self.bulk.rewrite_sitemap_gz(self.files, config)

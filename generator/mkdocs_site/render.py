@@ -33,11 +33,12 @@ def _source_date(day: date) -> Iterator[None]:
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
                *, parallel: bool, markdown_all: bool = False, stencils: bool = True) -> None:
-    """Build the site ``config_dict`` describes (its docs_dir must be temporary: a parallel build deletes it).
+    """Build the site ``config_dict`` describes (its docs_dir must be temporary: the build deletes from it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
     Python-Markdown over generated pages too (they come out the same); ``stencils``
-    fills alike pages from one theme rendering (off: every page rendered, the reference).
+    fills alike pages from one theme rendering, outside MkDocs (off: MkDocs
+    reads and renders every page, the reference).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -53,10 +54,14 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     mk_log.setLevel(logging.WARNING)
     try:
         with _source_date(updated):
-            config = load_config(str(config_file))
-            escape_text(config)
-            config.plugins["qingdan"] = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=stencils)
-            build(config)
+            for bulk in (stencils, False):  # a stencil that did not hold: again, every page through MkDocs
+                config = load_config(str(config_file))
+                escape_text(config)
+                plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk)
+                config.plugins["qingdan"] = plugin
+                build(config)
+                if not plugin.retry:
+                    break
     except MkDocsException as exc:
         raise MkDocsFailed(f"MkDocs 生成失败：{exc}") from exc
     finally:

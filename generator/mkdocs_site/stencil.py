@@ -2,87 +2,146 @@
 
 Rendering Material's ``base.html`` costs ~40 ms a page, and for the thousands
 of generated pages of one kind (items, laws, …) it gives the same chrome every
-time: only the page's own values differ (content, title, dates, URL). So for
-each group of such pages the theme is rendered once with marker strings in
-place of those values, giving a stencil; each page is then the stencil with
-its own values put back. A stencil is used only if filling it reproduces two
-real pages of its group byte for byte (rendered the slow way), and only for
-pages whose values read the same whatever filter the theme applies (no
-``&<>"'``, no doubled whitespace): anything else is rendered normally.
+time: only the page's own values differ (content, title, dates, URL). So the
+generated pages are grouped before MkDocs runs, from their files alone
+(:func:`read`: front matter, content and URL are all a raw page's theme
+rendering depends on). Of each group only ``PROBES`` pages go through MkDocs:
+one of them is rendered once more with marker strings in place of its values,
+giving a stencil, which is trusted only if it reproduces the other two byte
+for byte; the rest of the group never reaches MkDocs and is filled from the
+stencil (:mod:`generator.mkdocs_site.parallel`). Only pages whose values read
+the same whatever filter the theme applies (no ``&<>"'``, no doubled
+whitespace) join a group: anything else goes through MkDocs.
 tests/test_site.py and tests/test_site_large.py compare whole sites built
 both ways.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
-
-from mkdocs.structure.pages import Page
+from typing import Any
 
 MARK = "QDSLOT{}X"
 _MARKS = re.compile(r"QDSLOT(\w+?)X")
 _PLAIN = re.compile(r"[^&<>\"'\s]+(?: [^&<>\"'\s]+)*")
 URL = "url"
 CONTENT = "content"
-VERIFY = 2  # real renders a stencil must reproduce before it is trusted
+PROBES = 3  # pages of a group that MkDocs renders: one for the stencil, two it must reproduce
 H1 = "<h1"  # Material adds a heading when the content has none: the probe's content keeps that answer
+FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # MkDocs' own front matter pattern
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # JSON joins an escaped pair into one character, YAML does not
 
 
-def group_key(page: Page, in_nav: bool) -> Hashable | None:
+@dataclass(frozen=True)
+class Source:
+    """A generated page as MkDocs would read it (generator.pages.base.write_page), known before MkDocs runs."""
+
+    url: str
+    meta: dict[str, Any]
+    content: str
+
+
+def _simple(value: object) -> bool:
+    """A front matter value that JSON and YAML read alike."""
+    if isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, str | bool | int)
+
+
+def read(text: str, url: str) -> Source | None:
+    """The raw page of a generated file (JSON-quoted front matter), or None if it is not one for sure."""
+    found = FRONT.match(text)
+    if found is None:
+        return None
+    meta: dict[str, Any] = {}
+    for line in found.group(1).splitlines():
+        key, sep, value = line.partition(": ")
+        if not sep or not key.isidentifier() or _SURROGATE.search(value):
+            return None
+        try:
+            meta[key] = json.loads(value)
+        except ValueError:
+            return None
+    if meta.get("qd_raw") is not True or "qd_frame" in meta or "template" in meta or not all(map(_simple, meta.values())):
+        return None
+    return Source(url, meta, text[found.end():].strip())
+
+
+def group_key(page: Source) -> Hashable | None:
     """Pages of one key share their chrome but for their own values; None: never from a stencil."""
-    if in_nav or not page.url or page.previous_page is not None or page.next_page is not None or not page.content:
+    if not page.url or not page.content:
         return None
     shape = tuple((k, "" if isinstance(v, str) else repr(v)) for k, v in page.meta.items())
-    return page.url.count("/"), page.meta.get("qd_kind"), shape, bool(list(page.toc)), H1 in page.content
+    return page.url.count("/"), page.meta.get("qd_kind"), shape, H1 in page.content
 
 
-def _own(page: Page, varying: list[str]) -> dict[str, str] | None:
+def _own(page: Source, varying: list[str]) -> dict[str, str] | None:
     """The page's own values by slot, or None if one would not read the same through every filter."""
-    out = {URL: page.url, CONTENT: page.content or ""}
+    out = {URL: page.url, CONTENT: page.content}
     out.update((f"m{i}", page.meta[key]) for i, key in enumerate(varying))
     return out if all(_PLAIN.fullmatch(v) for k, v in out.items() if k != CONTENT) else None
 
 
 @dataclass
+class Group:
+    """Alike pages (by source path): ``probes`` go through MkDocs, ``rest`` are filled from their stencil."""
+
+    probes: list[str]
+    rest: list[str]
+    varying: list[str]  # the meta keys whose values differ within the group: each has a slot
+
+
+def plan(pages: dict[str, tuple[Hashable, Source]]) -> list[Group]:
+    """The groups worth a stencil (more pages than probes) among ``pages`` (source path -> key, page).
+
+    Planning needs no content: the key already says what it must about it.
+    """
+    by_key: dict[Hashable, list[str]] = {}
+    for uri, (key, _) in pages.items():
+        by_key.setdefault(key, []).append(uri)
+    groups = []
+    for uris in by_key.values():
+        first = pages[uris[0]][1].meta
+        varying = [k for k, v in first.items() if isinstance(v, str) and any(pages[u][1].meta[k] != v for u in uris)]
+        usable = [u for u in uris if _own(pages[u][1], varying) is not None]
+        if len(usable) > PROBES:
+            groups.append(Group(usable[:PROBES], usable[PROBES:], varying))
+    return groups
+
+
+@dataclass
 class Stencil:
     parts: list[str]  # literal, slot, literal, slot, …, literal
-    varying: list[str]  # the meta keys that have a slot
+    varying: list[str]
 
-    def fill(self, page: Page) -> str | None:
-        """The page's HTML, or None when its values cannot go into a stencil."""
+    def fill(self, page: Source) -> str:
+        """The page's HTML (its values are plain: it was planned into this stencil's group)."""
         own = _own(page, self.varying)
         if own is None:
-            return None
+            raise ValueError(f"{page.url} 的页面数据不能填入模板")
         return "".join(part if i % 2 == 0 else own[part] for i, part in enumerate(self.parts))
 
 
-def make(pages: list[Page], render: Callable[[Page], str]) -> Stencil | None:
-    """A stencil for ``pages`` (one group), checked against real renders; None if it does not hold."""
-    strings = [k for k, v in pages[0].meta.items() if isinstance(v, str)]
-    varying = [k for k in strings if len({p.meta[k] for p in pages}) > 1]
-    usable = [p for p in pages if _own(p, varying) is not None]
-    if len(usable) < VERIFY + 2:
-        return None
-    probe = usable[0]
-    url = probe.url
-    saved = probe.content, dict(probe.meta)
-    try:
-        tail = H1 if H1 in (probe.content or "") else ""
-        probe.content = MARK.format(CONTENT) + tail
-        for i, key in enumerate(varying):
-            probe.meta[key] = MARK.format(f"m{i}")
-        html = render(probe)
-    finally:
-        probe.content, probe.meta = saved
-    html = html.replace(MARK.format(CONTENT) + tail, MARK.format(CONTENT))
-    parts = _MARKS.split(html.replace(url, MARK.format(URL)))
+def markers(probe: Source, varying: list[str]) -> tuple[dict[str, Any], str]:
+    """The first probe's meta and content with marker strings in place of its own values."""
+    meta = dict(probe.meta)
+    for i, key in enumerate(varying):
+        meta[key] = MARK.format(f"m{i}")
+    return meta, MARK.format(CONTENT) + (H1 if H1 in probe.content else "")
+
+
+def make(probes: list[Source], varying: list[str], marked: str, real: list[str]) -> Stencil | None:
+    """The stencil from ``marked`` (the first probe rendered with :func:`markers`); None unless
+    filling it reproduces ``real`` (the other probes, rendered as they are) byte for byte."""
+    html = marked.replace(markers(probes[0], varying)[1], MARK.format(CONTENT))
+    parts = _MARKS.split(html.replace(probes[0].url, MARK.format(URL)))
     slots = parts[1::2]
     if CONTENT not in slots or not set(slots) <= {URL, CONTENT, *(f"m{i}" for i in range(len(varying)))}:
         return None
     stencil = Stencil(parts, varying)
-    for page in usable[1 : 1 + VERIFY]:
-        if stencil.fill(page) != render(page):
-            return None
+    if len(real) != len(probes) - 1 or any(stencil.fill(p) != html for p, html in zip(probes[1:], real, strict=True)):
+        return None
     return stencil
