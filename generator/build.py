@@ -70,7 +70,8 @@ def silent(message: str) -> None:
     """The default progress callback: says nothing."""
 
 
-def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], options: BuildOptions) -> None:
+def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[str], None], options: BuildOptions,
+                 charts: Cache | None = None) -> None:
     """Hand-written docs/ first, then our assets, then the generated pages."""
     from generator.pages import write_pages
 
@@ -80,7 +81,7 @@ def prepare_docs(cat: Catalogue, project: Path, docs_dir: Path, say: Callable[[s
             raise QingdanError(f"docs/ 中的符号链接指向项目文件夹以外（{'、'.join(outside)}），未生成网站：网站只发布项目里的文件，请换成真正的文件。")
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets" / "qingdan", dirs_exist_ok=True)
-    write_pages(cat, docs_dir, say, parallel=len(cat.items) >= options.parallel_from, cache=Cache(options.cache))
+    write_pages(cat, docs_dir, say, parallel=len(cat.items) >= options.parallel_from, cache=Cache(options.cache), charts=charts)
 
 
 def links_out_of(folder: Path, inside: Path) -> list[str]:
@@ -140,13 +141,15 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         updated = last_date(cat)
         say(f"生成页面：{len(cat.items)} 个事项 …")
         parallel = len(cat.items) >= options.parallel_from
-        prepare_docs(cat, project, docs_dir, say, options)
+        # Each flowchart is drawn once: item and version pages (other workers) share this store.
+        charts = Cache(options.cache or work / "charts")
+        prepare_docs(cat, project, docs_dir, say, options, charts)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                    stencils=options.stencils)
         say("生成历次版本页面 …")
-        write_version_pages(site_dir, cat, say, parallel=parallel)
+        write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

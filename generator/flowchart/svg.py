@@ -11,6 +11,7 @@ import hashlib
 import html
 import math
 
+from generator.cache import Cache, key
 from generator.flowchart import paging
 from generator.flowchart.geom import LANE_W, Box, Edge, Layout, Text
 from generator.flowchart.layout import Node, layout
@@ -70,12 +71,26 @@ def nodes_of(steps: list[Step], cat: Catalogue | None = None) -> list[Node]:
     return out
 
 
-def draw(steps: list[Step], cat: Catalogue, title: str) -> str:
-    """Return the workflow as inline SVG markup (already escaped), or "" when there are no steps."""
+def draw(steps: list[Step], cat: Catalogue, title: str, store: Cache | None = None) -> str:
+    """Return the workflow as inline SVG markup (already escaped), or "" when there are no steps.
+
+    With ``store`` a chart is drawn once and then read back: the item page, its
+    version pages and the workflow page (on other workers, or in a later build)
+    share one drawing. The entry is named by all the drawing reads: the nodes
+    (steps as the layout sees them, with each actor's organisation), the lane
+    labels and the title.
+    """
     if not steps:
         return ""
     nodes = nodes_of(steps, cat)
     labels = {n.actor: cat.actor_label(n.actor) for n in nodes}
+    if store is None:
+        return _draw(nodes, labels, title)
+    name = key("chart", repr((title, nodes, labels)))
+    return store.get_or_make("chart", name, lambda: _draw(nodes, labels, title).encode("utf-8")).decode("utf-8")
+
+
+def _draw(nodes: list[Node], labels: dict[str, str], title: str) -> str:
     lay = layout(nodes, labels)
     digest = hashlib.sha1("\n".join([title] + [f"{n.id}|{n.actor}|{n.action}" for n in nodes]).encode()).hexdigest()
     uid = f"qdf-{digest[:10]}"

@@ -13,7 +13,8 @@ their own: for large catalogues they run on a forked worker beside the item page
 - ``env`` is the shared Jinja2 environment (autoescape on; loader on
   ``generator/templates/``, partials start with ``_``; globals ``cat``,
   ``labels``, ``anchor``, ``actor_label``, ``build_cache`` (a :class:`generator.cache.Cache`
-  for slow, reusable results); filters ``cn_date``, ``article_label``).
+  for slow, reusable results), ``chart_store`` (where ``svg.draw`` keeps each flowchart, or None);
+  filters ``cn_date``, ``article_label``).
 
 For a themed page use :func:`generator.pages.base.write_page` with a body from
 :func:`generator.pages.base.render` (it sets ``root``, the relative prefix to
@@ -59,7 +60,7 @@ SIDE_WRITERS: list[Writer] = [
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] | None = None,
-                *, parallel: bool = False, cache: Cache | None = None) -> int:
+                *, parallel: bool = False, cache: Cache | None = None, charts: Cache | None = None) -> int:
     """Write every generated page into ``docs_dir``; returns the item count.
 
     The side writers, the list pages and the item pages (in chunks) are
@@ -67,6 +68,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] 
     """
     env = make_env(cat)
     env.globals["build_cache"] = cache or Cache(None)
+    env.globals["chart_store"] = charts  # flowcharts, shared with the version pages (generator.flowchart.svg.draw)
     updated = last_date(cat)
 
     def side_pages() -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 
+from generator.cache import Cache
 from generator.flowchart import svg
 from generator.model import (
     ACTION_LABELS,
@@ -66,8 +67,8 @@ def department_rows(cat: Catalogue, item: Item) -> list[DeptRow]:
     return [DeptRow(cat.department[d.department], d) for d in item.lead_departments() if d.department in cat.department]
 
 
-def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
-    """Everything the item template needs; other page kinds (handbook) may reuse it."""
+def item_context(cat: Catalogue, item: Item, charts: Cache | None = None) -> dict[str, Any]:
+    """Everything the item template needs; other page kinds (versions) reuse it. ``charts``: see ``svg.draw``."""
     return {
         "item": item,
         "cancelled": item.cancelled,
@@ -77,14 +78,20 @@ def item_context(cat: Catalogue, item: Item) -> dict[str, Any]:
         "citations": citations(cat, item),
         "actions": ACTION_LABELS,
         "permalink": cat.permalink(item.code),
-        "chart": svg.draw(item.workflow, cat, item.name) if item.workflow else "",
+        "chart": svg.draw(item.workflow, cat, item.name, charts),
         "assignments": [a for a in cat.assignments if a.item == item.code],
     }
 
 
+def chart_store(env: jinja2.Environment) -> Cache | None:
+    """The build's chart store (``generator.pages.write_pages`` sets it), shared by every worker."""
+    store = env.globals.get("chart_store")
+    return store if isinstance(store, Cache) else None
+
+
 def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
     rel = f"items/{item.code}/index.md"
-    body = render(env, "item.html", rel, **item_context(cat, item), **item_page_context(cat, item))
+    body = render(env, "item.html", rel, **item_context(cat, item, chart_store(env)), **item_page_context(cat, item))
     assert item.updated is not None  # validation requires a history entry
     meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code, "description": description(cat, item)}
     if item.cancelled:

@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import escape
 
 from generator import jsondata
-from generator.flowchart import svg
+from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
@@ -91,8 +91,11 @@ class Frame:
 
 
 def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str], None] | None = None,
-                        parallel: bool = False) -> None:
-    """Every version page and version JSON into the built site; removes the frame."""
+                        parallel: bool = False, charts: Cache | None = None) -> None:
+    """Every version page and version JSON into the built site; removes the frame.
+
+    ``charts`` is the store the item pages drew into (``svg.draw``): a version's chart is read back, not drawn again.
+    """
     frame_file = site_dir / FRAME.replace(".md", ".html")
     frame = Frame(frame_file.read_text(encoding="utf-8"))
     shutil.rmtree(site_dir / FRAME_DIR)
@@ -101,7 +104,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
     def job(start: int, stop: int) -> Job:
         def run() -> int:
             for item in cat.items[start:stop]:
-                write_item_versions(cat, env, frame, site_dir, item)
+                write_item_versions(cat, env, frame, site_dir, item, charts)
             return stop - start
 
         return run
@@ -110,18 +113,15 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
              message="已生成 {done}/{n} 个事项的历次版本", total=len(cat.items))
 
 
-def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, site: Path, item: Item) -> None:
+def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, site: Path, item: Item,
+                        charts: Cache | None = None) -> None:
     shown = views(cat, item)
     current = shown[-1]
-    charts: dict[str, str] = {}
     published = shown[0].start
     for view in shown:
         v = view.version
-        ctx = item_context(v.context, v.item)
-        key = repr((v.item.name, v.item.workflow, [v.context.actor_label(s.actor) for s in v.item.workflow]))
-        if v.item.workflow and key not in charts:
-            charts[key] = svg.draw(v.item.workflow, v.context, v.item.name)
-        ctx.update(chart=charts.get(key, ""), permalink=cat.permalink(item.code), versions=shown, shown=view,
+        ctx = item_context(v.context, v.item, charts)
+        ctx.update(permalink=cat.permalink(item.code), versions=shown, shown=view,
                    current=current, code_now=item.code, summary=what_changed(view, current) if not view.current else "",
                    cat=v.context, actor_label=v.context.actor_label, labels=v.context.labels)
         body = render(env, "version.html", view.path + "index.md", **ctx)
