@@ -2,10 +2,11 @@
 
     python bench/page_bytes.py SITE [--chromium /usr/bin/chromium]
 
-Serves SITE the way docs/hosting.md configures a server (gzip for text,
-``immutable`` for fingerprinted assets, ``no-cache`` for the rest, 304 for
-unchanged files), then in a fresh browser profile: a first visit to an item
-page (cold cache), a second item page, and the home page. For each view it
+Serves SITE the way docs/hosting.md configures a server (bench/hosting_server.py:
+ready ``.gz`` files as nginx ``gzip_static``, gzip for other text, ``immutable``
+for fingerprinted assets, ``no-cache`` for the rest, 304 for unchanged files),
+then in a fresh browser profile: a first visit to an item page (cold cache), a
+second item page, and the home page. For each view it
 prints the bytes on the wire (compressed, headers excluded) and the requests,
 so a file that grows with the catalogue (sitemap.xml, an index) stands out.
 """
@@ -13,61 +14,12 @@ so a file that grows with the catalogue (sitemap.xml, an index) stands out.
 from __future__ import annotations
 
 import argparse
-import email.utils
-import functools
-import gzip
-import http.server
-import re
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
-FINGERPRINT = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$|/search-index/v-[^/]+/")
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file():
-            return super().send_head()
-        stamp = email.utils.formatdate(path.stat().st_mtime, usegmt=True)
-        if self.headers.get("If-Modified-Since") == stamp:
-            self.send_response(304)
-            self.end_headers()
-            return None
-        body = path.read_bytes()
-        zipped = path.suffix in TEXT and "gzip" in self.headers.get("Accept-Encoding", "")
-        if zipped:
-            body = gzip.compress(body, 6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        if zipped:
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", stamp)
-        immutable = FINGERPRINT.search(self.path)
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
-        self.end_headers()
-        return _Body(body)
-
-
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, *_: Any) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self) -> None:
-        pass
+from hosting_server import server as hosting_server
 
 
 def view(page: Any, cdp: Any, url: str) -> tuple[int, list[tuple[str, int]]]:
@@ -90,7 +42,7 @@ def main() -> int:
     args = parser.parse_args()
     site = args.site.resolve()
     items = sorted(p.parent.name for p in (site / "items").glob("*/index.html"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    server = hosting_server(site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"{site}: {len(items)} item pages, {sum(1 for _ in site.rglob('*'))} paths; sizes are bytes on the wire")

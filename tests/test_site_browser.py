@@ -126,3 +126,22 @@ def test_a_page_load_fetches_nothing_that_grows_with_the_catalogue(page: Any, ba
         page.wait_for_load_state("networkidle")
     assert seen and all(url.startswith(base) for url in seen)
     assert [url for url in seen if "sitemap" in url or "search-index" in url or url.endswith(".json")] == []
+
+
+def test_first_paint_waits_only_for_what_the_page_uses(page: Any, base: str, sample_site: Path) -> None:
+    """No palette.css (Material's named colours, unused), no ResizeObserver polyfill in a browser that has
+    ResizeObserver, and the flowchart styles only on pages that draw a chart."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url.removeprefix(base)))
+    item = _item_with_workflow(sample_site)
+    assert item
+    for path in ("", "townships/", item):
+        seen.clear()
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        assert [url for url in seen if "palette." in url or url.endswith("resize-observer.js")] == [], path
+        assert ("assets/qingdan/flowchart.css" in seen) == (path == item), path
+    assert page.locator(".qd-flow__scroll").first.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    for html in sample_site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert ('class="qd-flowchart' not in text) or "assets/qingdan/flowchart.css" in text, html

@@ -1,8 +1,9 @@
 /* ResizeObserver for browsers that lack it (before Chrome 64, Firefox 69, Safari 13.1).
    Without it, Material's bundle loads a polyfill from another host; this one is served by the site
-   and loaded in <head>, before the bundle looks. It reports an observed element when its size
-   changes, checked once per frame after window resizes, DOM changes, transitions, animations
-   and loads: what Material's header, tabs and sidebars listen for. Plain ES5 on purpose. */
+   and loaded in <head> only where ResizeObserver is missing (overrides/main.html), before the
+   bundle looks. It reports an observed element when its size changes, checked once per frame
+   after window resizes, DOM changes, transitions, animations and loads: what Material's header,
+   tabs and sidebars listen for. Plain ES5 on purpose. */
 (function () {
   "use strict";
   if (typeof window.ResizeObserver !== "undefined") return;
