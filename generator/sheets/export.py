@@ -131,7 +131,7 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, str, int]], rows: 
 
 def workbook(cat: Catalogue) -> Workbook:
     wb = Workbook(write_only=True)
-    items = [[item_row(cat, item, n)[key] for key, _, _ in ITEM_COLUMNS] for n, item in enumerate(cat.items, start=1)]
+    items = [[row[key] for key, _, _ in ITEM_COLUMNS] for row in (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))]
     _sheet(wb, ITEMS_SHEET, ITEM_COLUMNS, items)
     for name, rows in detail_rows(cat).items():
         _sheet(wb, name, DETAIL_SHEETS[name], rows)
