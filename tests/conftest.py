@@ -7,6 +7,7 @@ import fcntl
 import functools
 import hashlib
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -125,7 +126,8 @@ def serve() -> Iterator[Callable[..., str]]:
     def start(folder: Path, prefix: str = "/qingdan/") -> str:
         mount = Path(folder).resolve()
         if prefix.strip("/"):
-            mount = Path(folder).resolve().parent / f".mount-{len(servers)}"
+            # Per process: xdist workers serve the same shared site at the same time.
+            mount = Path(folder).resolve().parent / f".mount-{os.getpid()}-{len(servers)}"
             if mount.exists():
                 shutil.rmtree(mount)
             link = mount / prefix.strip("/")
