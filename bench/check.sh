@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Time `qingdan check` on a synthetic catalogue of N items (default 16000).
+# Time `qingdan check` on a synthetic catalogue of N items (default 16000), with this checkout's code.
 #   bash bench/check.sh [N]
 set -euo pipefail
 n=${1:-16000}
+root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${BENCH_DIR:-/tmp/qingdan-bench-$n}
-[ -d "$dir" ] || python3 "$(dirname "$0")/make_catalogue.py" "$n" "$dir"
-/usr/bin/time -f "check of $n items: %e s wall, %U s user, peak %M KB" qingdan check "$dir" | tail -1
+[ -d "$dir" ] || python3 "$root/bench/make_catalogue.py" "$n" "$dir"
+PYTHONPATH="$root" /usr/bin/time -f "check of $n items: %e s wall, %U s user, %S s sys, peak %M KB" \
+  python3 -m generator.cli check "$dir" | tail -1
