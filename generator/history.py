@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from generator.load import FILES, read_record, read_records
+from generator.load import FILES
 from generator.model import (
     Catalogue,
     Category,
@@ -45,6 +45,7 @@ from generator.model import (
     Version,
 )
 from generator.problems import Problem
+from generator.records import read_record, read_records
 
 REFERENCE_FILES = set(FILES.values())
 

@@ -1,52 +1,38 @@
 """Catalogue folder -> model, collecting every problem instead of stopping.
 
-The shape of each record (required keys, types, allowed values, patterns)
-is checked here, driven by the dataclass fields in ``model``; rules that
-span records (references, uniqueness, order) live in ``validate``.
+Files are found by one rule (``_yaml_files``), read as bytes and parsed by
+:func:`parse_file`, a pure function of a file's kind, name and bytes (shape
+checks in ``records``; rules that span records live in ``validate``). A
+:class:`FileParser` parses many files at once: on forked workers for a large
+catalogue, from the build cache when it has one (a file's result is keyed by
+its bytes, so a rebuild after a one-file change parses one file), and once for
+two catalogues read through one parser (``qingdan diff``, ``check --against``:
+a file whose bytes are the same on both sides is parsed once and shared).
+Every way gives the same records and problems in the same order.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
+import gc
+import hashlib
 import os
+import pickle
 import re
-import types
-import typing
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
-from urllib.parse import urlsplit
+from typing import Any
 
-from generator import model
 from generator import problems as P
-from generator.model import (
-    Assignment,
-    Catalogue,
-    Category,
-    Department,
-    Identity,
-    Item,
-    Law,
-    Removed,
-    Township,
-    field_hints,
-    fields_of,
-    is_required,
-)
-from generator.problems import Code, Problem
-from generator.yamlread import (
-    Mapping,
-    Node,
-    Scalar,
-    Sequence,
-    describe,
-    looks_like_fullwidth_key,
-    parse_yaml,
-    read_yaml,
-)
-
-T = TypeVar("T")
+from generator.cache import Cache
+from generator.cache import key as cache_key
+from generator.model import Assignment, Catalogue, Category, Department, Identity, Item, Law, Removed, Township
+from generator.parallel import chunks, results
+from generator.problems import Problem
+from generator.records import read_record, read_records
+from generator.yamlread import PARSER
 
 FILES = {
     "catalogue": "catalogue.yml",
@@ -55,226 +41,120 @@ FILES = {
     "categories": "categories.yml",
     "removed": "removed.yml",
 }
-
-
-class _Reader:
-    """Converts YAML nodes of one file into model objects."""
-
-    def __init__(self, rel: str, problems: list[Problem]) -> None:
-        self.rel = rel
-        self.problems = problems
-
-    def problem(self, line: int | None, key: str, code: Code, variant: str = "", /, **values: object) -> None:
-        self.problems.append(code.at(self.rel, line, key, variant, **values))
-
-    def record(self, node: Node, cls: type[T], key: str) -> T | None:
-        if not isinstance(node, Mapping):
-            if isinstance(node, Scalar) and looks_like_fullwidth_key(node.text):
-                self.problem(node.line, key, P.YAML_FULLWIDTH_COLON)
-            else:
-                self.problem(node.line, key, P.WRONG_TYPE, "mapping", actual=describe(node))
-            return None
-        known = {f.name: f for f in fields_of(cls)}
-        values: dict[str, Any] = {}
-        ok = True
-        for name, child in node.items.items():
-            full = f"{key}.{name}" if key else name
-            f = known.get(name)
-            if f is None:
-                guess = difflib.get_close_matches(name, known, n=1)
-                hint = f"，是不是“{guess[0]}”？" if guess else "，将被忽略。"
-                self.problem(node.key_lines[name], full, P.UNKNOWN_KEY, name=name, hint=hint)
-                continue
-            if isinstance(child, Scalar) and child.tag == "null" and not is_required(f):
-                continue  # an empty optional value means "not given"
-            value, good = self.value(child, field_hints(cls)[name], full, f.metadata.get("pattern"))
-            if good:
-                values[name] = value
-            ok = ok and good
-        for name, f in known.items():
-            if is_required(f) and name not in node.items:
-                full = f"{key}.{name}" if key else name
-                self.problem(node.line, full, P.MISSING_KEY, name=name, doc=f.metadata["doc"])
-                ok = False
-        if not ok:
-            return None
-        obj = cls(**values)
-        obj.file, obj.line, obj.lines = self.rel, node.line, dict(node.key_lines)  # type: ignore[attr-defined]
-        return obj
-
-    def value(self, node: Node, hint: Any, key: str, pattern: str | None = None) -> tuple[Any, bool]:
-        origin, args = get_origin(hint), get_args(hint)
-        if origin in (typing.Union, types.UnionType):
-            options = [a for a in args if a is not type(None)]
-            if len(options) == 1:
-                return self.value(node, options[0], key, pattern)
-            # Literal["all"] | list[str]: choose by the node's shape.
-            for option in options:
-                if (get_origin(option) is list) == isinstance(node, Sequence) and not isinstance(node, Mapping):
-                    return self.value(node, option, key, pattern)
-            wanted = "或".join(_want(o) for o in options)
-            self.problem(node.line, key, P.WRONG_TYPE, wanted=wanted, actual=describe(node))
-            return None, False
-        if origin is list:
-            if not isinstance(node, Sequence):
-                self.problem(node.line, key, P.WRONG_TYPE, "list", actual=describe(node))
-                return None, False
-            out, ok = [], True
-            for i, child in enumerate(node.items):
-                v, good = self.value(child, args[0], f"{key}[{i}]", pattern)
-                ok = ok and good
-                if good:
-                    out.append(v)
-            return out, ok
-        if origin is dict:
-            if not isinstance(node, Mapping):
-                self.problem(node.line, key, P.WRONG_TYPE, wanted="键值表", actual=describe(node))
-                return None, False
-            out_map, ok = {}, True
-            for name, child in node.items.items():
-                full = f"{key}.{name}"
-                if not re.match(model.ARTICLE, name):  # the only mapping field is law articles
-                    self.problem(node.key_lines[name], full, P.BAD_ARTICLE_NUMBER, name=name)
-                    ok = False
-                    continue
-                v, good = self.value(child, args[1], full)
-                ok = ok and good
-                if good:
-                    out_map[name] = v
-            return out_map, ok
-        if dataclasses.is_dataclass(hint):
-            obj = self.record(node, hint, key)  # type: ignore[arg-type]
-            return obj, obj is not None
-        if not isinstance(node, Scalar) or node.tag == "null":
-            what = "空值" if isinstance(node, Scalar) else describe(node)
-            self.problem(node.line, key, P.WRONG_TYPE, wanted=_want(hint), actual=what)
-            return None, False
-        return self.scalar(node, hint, key, pattern)
-
-    def scalar(self, node: Scalar, hint: Any, key: str, pattern: str | None) -> tuple[Any, bool]:
-        text = node.text.strip()
-        if get_origin(hint) is Literal:
-            allowed = [str(a) for a in get_args(hint)]
-            if text not in allowed:
-                self.problem(node.line, key, P.BAD_VALUE, text=text, allowed="、".join(allowed))
-                return None, False
-            return (int(text) if isinstance(get_args(hint)[0], int) else text), True
-        if hint is date:
-            try:
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                    raise ValueError
-                return date.fromisoformat(text), True
-            except ValueError:
-                self.problem(node.line, key, P.BAD_DATE, text=text)
-                return None, False
-        if hint is bool:
-            if node.tag != "bool" or text.lower() not in ("true", "false"):
-                self.problem(node.line, key, P.WRONG_TYPE, "written", wanted="true 或 false", text=text)
-                return None, False
-            return text.lower() == "true", True
-        if hint is int:
-            if node.tag != "int":
-                self.problem(node.line, key, P.WRONG_TYPE, "written", wanted="整数", text=text)
-                return None, False
-            return int(text), True
-        if not text:
-            self.problem(node.line, key, P.EMPTY_TEXT)
-            return None, False
-        if pattern and not fits(pattern, text):
-            code = P.BAD_URL if pattern == model.URL else P.BAD_FORMAT
-            self.problem(node.line, key, code, text=text, rule=_PATTERN_WORDS.get(pattern, pattern))
-            return None, False
-        return text, True
-
-
-def fits(pattern: str, text: str) -> bool:
-    """The one check of a configured value's form; a URL is also parsed (host and port must make sense)."""
-    if not re.match(pattern, text):
-        return False
-    if pattern != model.URL:
-        return True
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError when out of range
-    except ValueError:
-        return False
-    host = parts.hostname
-    return bool(host and all(host.split(".")))
-
-
-_WANT = {date: "日期 YYYY-MM-DD", int: "整数", bool: "true 或 false"}
-
-
-def _want(hint: Any) -> str:
-    if get_origin(hint) is list:
-        return "列表"
-    if get_origin(hint) is Literal:
-        return "、".join(f"“{a}”" for a in get_args(hint))
-    return _WANT.get(hint, "一段文字")
-_PATTERN_WORDS = {
-    model.SLUG: "只能用小写英文字母、数字和连字符“-”",
-    model.CODE: "事项编码以字母或数字开头，只能含字母、数字、“.”“_”“-”，最长 64 个字符，不能含“/”或空格",
-    model.ARTICLE: "条号应为阿拉伯数字，如 \"34\" 或第二款 \"34.2\"",
-    model.URL: "应为以 https:// 或 http:// 开头的网址，如 https://qingdan.example.gov.cn/；不能含引号、空格、尖括号或汉字",
-    model.PHONE: "电话只写数字，可用“-”或空格分隔，分机写“转”加数字，如 0000-1234567 或 0000-1234567转801",
+KINDS: dict[str, tuple[type[Any], bool]] = {
+    "catalogue": (Identity, False), "departments": (Department, True), "townships": (Township, True),
+    "categories": (Category, True), "removed": (Removed, True),
+    "laws": (Law, False), "items": (Item, False), "assignments": (Assignment, False),
 }
+"""Each kind of file: the record class, and whether the file holds a list of them."""
+
+Parsed = tuple[Any, list[Problem]]
+"""A file's record (a list for list files; None when unusable) and the problems found in it."""
+
+PARALLEL_FROM = 1000
+"""Files to parse from which forked workers are quicker than one process."""
 
 
-def _read_list(root: Path, rel: str, cls: type[T], problems: list[Problem], required: bool = True) -> list[T]:
-    path = root / rel
-    bad_link = _bad_link(root, path)
-    if bad_link:
-        problems.append(bad_link)
-        return []
-    if not path.is_file():
-        if required:
-            problems.append(P.MISSING_FILE.at(rel, None, "", rel=rel))
-        return []
-    return _records_of(read_yaml(path, rel), rel, cls, problems)
+def parse_file(kind: str, rel: str, data: bytes) -> Parsed:
+    """The file ``rel`` of ``kind`` (a key of KINDS), given as bytes."""
+    cls, many = KINDS[kind]
+    problems: list[Problem] = []
+    value = read_records(data, rel, cls, problems) if many else read_record(data, rel, cls, problems)
+    return value, problems
 
 
-def _read_one(path: Path, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
-    return _record_of(read_yaml(path, rel), rel, cls, problems)
+@dataclass(frozen=True)
+class Source:
+    """One file to parse: its kind, its name inside the catalogue, where it is."""
+
+    kind: str
+    rel: str
+    path: Path
 
 
-def read_record(data: bytes, rel: str, cls: type[T], problems: list[Problem]) -> T | None:
-    """One record file given as bytes (a blob from the catalogue's git history)."""
-    return _record_of(parse_yaml(data, rel), rel, cls, problems)
+def _bytes(src: Source) -> bytes | Problem:
+    try:
+        return src.path.read_bytes()
+    except OSError as exc:
+        return P.UNREADABLE_FILE.at(src.rel, None, "", reason=exc.strerror or exc)
 
 
-def read_records(data: bytes, rel: str, cls: type[T], problems: list[Problem]) -> list[T]:
-    """A list file (departments.yml …) given as bytes."""
-    return _records_of(parse_yaml(data, rel), rel, cls, problems)
+class FileParser:
+    """Parses catalogue files (see the module's docstring); one parser may serve several loads.
+
+    ``cache``: the build cache (parsed files are stored pickled under ``parse/``, named by
+    the file's kind, name and bytes and the code that parses them; an entry that is missing
+    or fails its digest is parsed again). ``share``: remember each file's result by its bytes
+    for the next load through this parser. ``parallel``: None decides by the number of files.
+    """
+
+    def __init__(self, cache: Cache | None = None, *, share: bool = False, parallel: bool | None = None) -> None:
+        self.cache = cache or Cache(None)
+        self.share = share
+        self.parallel = parallel
+        self._seen: dict[tuple[str, str, bytes], Parsed] = {}
+
+    def parse(self, sources: list[Source]) -> list[Parsed]:
+        """Each source's result, in order."""
+        done: list[Parsed | None] = [None] * len(sources)
+        given: dict[int, bytes] = {}  # bytes already read (to look a file up in what was shared)
+        keys: dict[int, tuple[str, str, bytes]] = {}
+        for i, src in enumerate(sources) if self.share else ():
+            data = _bytes(src)
+            if isinstance(data, Problem):
+                done[i] = (None, [data])
+                continue
+            keys[i] = (src.kind, src.rel, hashlib.sha256(data).digest())
+            done[i] = self._seen.get(keys[i])
+            if done[i] is None:
+                given[i] = data
+        todo = [i for i, found in enumerate(done) if found is None]
+        parallel = self.parallel if self.parallel is not None else len(todo) >= PARALLEL_FROM
+        if parallel or self.cache.folder is not None:
+            bounds = chunks(len(todo), max(1, min(250, len(todo) // 8)))
+            jobs = [partial(self._payloads, [(sources[i], given.get(i)) for i in todo[a:b]]) for a, b in bounds]
+            for (a, b), payloads in zip(bounds, results(jobs, parallel=parallel), strict=True):
+                for i, payload in zip(todo[a:b], payloads, strict=True):
+                    done[i] = _trusted(payload) or self._parsed(sources[i], given.get(i))
+        else:
+            for i in todo:
+                done[i] = self._parsed(sources[i], given.get(i))
+        for i, name in keys.items():
+            self._seen[name] = done[i]  # type: ignore[assignment]
+        return done  # type: ignore[return-value]
+
+    @staticmethod
+    def _parsed(src: Source, given: bytes | None) -> Parsed:
+        data = _bytes(src) if given is None else given
+        return (None, [data]) if isinstance(data, Problem) else parse_file(src.kind, src.rel, data)
+
+    def _payloads(self, files: list[tuple[Source, bytes | None]]) -> list[bytes]:
+        """One job (perhaps on a worker): each file's result pickled, from the cache when it has it."""
+        return [self._payload(src, _bytes(src) if data is None else data) for src, data in files]
+
+    def _payload(self, src: Source, data: bytes | Problem) -> bytes:
+        if isinstance(data, Problem):  # an unreadable file: nothing to cache
+            return _pickled((None, [data]))
+        name = cache_key("parse", PARSER, src.kind, src.rel, data)
+        return self.cache.get_or_make("parse", name, lambda: _pickled(parse_file(src.kind, src.rel, data)))
 
 
-def _records_of(parsed: tuple[Node | None, list[Problem]], rel: str, cls: type[T], problems: list[Problem]) -> list[T]:
-    node, found = parsed
-    problems.extend(found)
-    if node is None:
-        return []
-    if not isinstance(node, Sequence):
-        problems.append(P.WRONG_TYPE.at(rel, node.line, "", "file_list", rel=rel))
-        return []
-    reader = _Reader(rel, problems)
-    out = []
-    for i, child in enumerate(node.items):
-        obj = reader.record(child, cls, f"[{i}]")
-        if obj is not None:
-            out.append(obj)
-    return out
+def _pickled(parsed: Parsed) -> bytes:
+    return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _record_of(parsed: tuple[Node | None, list[Problem]], rel: str, cls: type[T], problems: list[Problem]) -> T | None:
-    node, found = parsed
-    problems.extend(found)
-    if node is None:
-        if not found:
-            problems.append(P.EMPTY_FILE.at(rel, None, ""))
+def _trusted(payload: bytes) -> Parsed | None:
+    """A payload this code pickled (its cache entry passed the digest check), or None when it is not one."""
+    try:
+        value = pickle.loads(payload)  # only our own entries, whose digest Cache verified
+    except Exception:  # whatever went wrong, the file is parsed again
         return None
-    return _Reader(rel, problems).record(node, cls, "")
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
+        return value
+    return None
 
 
-def _yaml_files(root: Path, sub: str, problems: list[Problem]) -> list[Path]:
+def _yaml_files(root: Path, sub: str, problems: list[Problem | Source]) -> list[Path]:
     """The ``*.yml`` files below ``root/sub``, by one rule that names every file it does not read.
 
     Hidden files and folders (``.gitkeep``, ``.DS_Store``) are skipped; any other file must end
@@ -327,43 +207,66 @@ def _yml_name(name: str) -> str:
     return f"{stem}.yml"
 
 
-def load(root: Path) -> tuple[Catalogue | None, list[Problem]]:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while records are made: they hold no cycles, and each collection
+    would walk every object made so far (a fifth of a large catalogue's load, most of unpickling)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def load(root: Path, files: FileParser | None = None) -> tuple[Catalogue | None, list[Problem]]:
     """Load a catalogue folder. Returns ``None`` only when catalogue.yml is unusable."""
-    root = Path(root)
-    problems: list[Problem] = []
+    with _collector_paused():
+        return _load(Path(root), files or FileParser())
+
+
+def _load(root: Path, files: FileParser) -> tuple[Catalogue | None, list[Problem]]:
     if not root.is_dir():
         return None, [P.MISSING_FOLDER.at(str(root), None, "", root=root)]
-    identity: Identity | None = None
+    plan: list[Problem | Source] = []  # in the order of the problems
     bad_link = _bad_link(root, root / FILES["catalogue"])
     if bad_link:
-        problems.append(bad_link)
+        plan.append(bad_link)
     elif (root / FILES["catalogue"]).is_file():
-        identity = _read_one(root / FILES["catalogue"], FILES["catalogue"], Identity, problems)
+        plan.append(Source("catalogue", FILES["catalogue"], root / FILES["catalogue"]))
     else:
-        problems.append(P.MISSING_FILE.at(FILES["catalogue"], None, "", "catalogue"))
-    departments = _read_list(root, FILES["departments"], Department, problems)
-    townships = _read_list(root, FILES["townships"], Township, problems)
-    categories = _read_list(root, FILES["categories"], Category, problems)
-    removed = _read_list(root, FILES["removed"], Removed, problems, required=False)
-    laws: list[Law] = []
-    for path in _yaml_files(root, "laws", problems):
-        law = _read_one(path, path.relative_to(root).as_posix(), Law, problems)
-        if law is not None:
-            laws.append(law)
-    items: list[Item] = []
-    for path in _yaml_files(root, "items", problems):
-        item = _read_one(path, path.relative_to(root).as_posix(), Item, problems)
-        if item is not None:
-            items.append(item)
-    assignments: list[Assignment] = []
-    for path in _yaml_files(root, "assignments", problems):
-        assignment = _read_one(path, path.relative_to(root).as_posix(), Assignment, problems)
-        if assignment is not None:
-            assignments.append(assignment)
-    assignments.sort(key=lambda a: a.id)
-    if not items and not any(p.file.startswith("items/") for p in problems):
+        plan.append(P.MISSING_FILE.at(FILES["catalogue"], None, "", "catalogue"))
+    for kind in ("departments", "townships", "categories", "removed"):
+        rel = FILES[kind]
+        bad_link = _bad_link(root, root / rel)
+        if bad_link:
+            plan.append(bad_link)
+        elif (root / rel).is_file():
+            plan.append(Source(kind, rel, root / rel))
+        elif kind != "removed":
+            plan.append(P.MISSING_FILE.at(rel, None, "", rel=rel))
+    for kind in ("laws", "items", "assignments"):
+        found = _yaml_files(root, kind, plan)  # (its problems go first)
+        plan += [Source(kind, path.relative_to(root).as_posix(), path) for path in found]
+    parsed = iter(files.parse([step for step in plan if isinstance(step, Source)]))
+    problems: list[Problem] = []
+    got: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    for step in plan:
+        if isinstance(step, Problem):
+            problems.append(step)
+            continue
+        value, in_file = next(parsed)
+        problems += in_file
+        if isinstance(value, list):
+            got[step.kind] += value
+        elif value is not None:
+            got[step.kind].append(value)
+    if not got["items"] and not any(p.file.startswith("items/") for p in problems):
         problems.append(P.NO_ITEMS.at("items/", None, ""))
-    if identity is None:
+    if not got["catalogue"]:
         return None, problems
-    items.sort(key=lambda i: i.code)
-    return Catalogue(identity, departments, townships, categories, laws, items, removed, assignments), problems
+    items = sorted(got["items"], key=lambda i: i.code)
+    assignments = sorted(got["assignments"], key=lambda a: a.id)
+    return Catalogue(got["catalogue"][0], got["departments"], got["townships"], got["categories"], got["laws"], items,
+                     got["removed"], assignments), problems

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from generator import problems as P
-from generator.load import load
+from generator.load import FileParser, load
 from generator.model import (
     ACTORS,
     RECORD_KINDS,
@@ -317,9 +317,10 @@ def validate(cat: Catalogue) -> list[Problem]:
     return problems
 
 
-def check(root: Path) -> tuple[Catalogue | None, list[Problem]]:
-    """Load and validate; problems sorted by file and line."""
-    cat, problems = load(root)
+def check(root: Path, files: FileParser | None = None) -> tuple[Catalogue | None, list[Problem]]:
+    """Load (through ``files``: a build's cache, a parser shared with another load) and validate;
+    problems sorted by file and line."""
+    cat, problems = load(root, files)
     if cat is not None:
         problems += validate(cat)
     problems.sort(key=lambda p: (p.file, p.line or 0, p.key, p.code))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
@@ -23,6 +22,8 @@ except ImportError:  # pragma: no cover - libyaml missing
 from generator import problems as P
 from generator.problems import Code, Problem
 
+PARSER = f"PyYAML {yaml.__version__} {_Loader.__name__}"
+"""What reads YAML here (a part of the parse cache's keys: another parser may read a file differently)."""
 _resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve  # (untyped in PyYAML's stubs)
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings read; a catalogue needs about 6."""
@@ -253,17 +254,8 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def read_yaml(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
-    """Read one YAML file; never raises for anything inside the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [P.UNREADABLE_FILE.at(rel, None, "", reason=exc.strerror or exc)]
-    return parse_yaml(data, rel)
-
-
 def parse_yaml(data: bytes, rel: str) -> tuple[Node | None, list[Problem]]:
-    """The file ``rel`` given as bytes (e.g. a blob from git history)."""
+    """The YAML file ``rel`` given as bytes; never raises for anything inside the file."""
     text, problem = _decode(data, rel)
     if problem:
         return None, [problem]
