@@ -19,14 +19,16 @@ from generator.errors import QingdanError
 
 
 def _check(args: argparse.Namespace) -> int:
+    from generator.load import FileParser
     from generator.problems import errors, report_json, report_text
     from generator.validate import check
 
-    cat, problems = check(Path(args.dir))
+    files = FileParser(share=bool(args.against))  # with --against, a file the old side has unchanged is parsed once
+    cat, problems = check(Path(args.dir), files)
     if args.against:
         from generator.review.policy import policy_problems
 
-        problems += policy_problems(args.against, Path(args.dir), cat)
+        problems += policy_problems(args.against, Path(args.dir), cat, files)
     out = report_json(problems) if args.format == "json" else report_text(problems)
     sys.stdout.write(out)
     return 1 if errors(problems) else 0
@@ -85,13 +87,15 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from generator.load import FileParser
     from generator.problems import errors
     from generator.review.diff import diff_report
     from generator.review.gitread import SourceError, read_catalogue
 
+    files = FileParser(share=True)  # a file whose bytes are the same on both sides is parsed once
     try:
-        old_cat, old_problems = read_catalogue(args.old)
-        new_cat, new_problems = read_catalogue(args.new)
+        old_cat, old_problems = read_catalogue(args.old, files=files)
+        new_cat, new_problems = read_catalogue(args.new, files=files)
     except SourceError as exc:
         raise QingdanError(f"qingdan diff：{exc}", usage=True) from None
     sys.stdout.write(diff_report(old_cat, new_cat, args.old, args.new))

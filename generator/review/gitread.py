@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from generator.load import load
+from generator.load import FileParser, load
 from generator.model import Catalogue
 from generator.problems import Problem
 
@@ -95,10 +95,13 @@ def catalogue_folder(spec: str, cwd: Path | None = None) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def read_catalogue(spec: str, cwd: Path | None = None) -> tuple[Catalogue, list[Problem]]:
-    """Load a catalogue from a folder or ``REV:PATH``; raises SourceError if there is none to compare."""
+def read_catalogue(spec: str, cwd: Path | None = None, files: FileParser | None = None) -> tuple[Catalogue, list[Problem]]:
+    """Load a catalogue from a folder or ``REV:PATH``; raises SourceError if there is none to compare.
+
+    ``files``: a parser shared with the other catalogue of a comparison (its unchanged files are parsed once).
+    """
     with catalogue_folder(spec, cwd) as folder:
-        cat, problems = load(folder)
+        cat, problems = load(folder, files)
     if cat is None:
         first = next((p.text() for p in problems), "")
         raise SourceError(f"无法读取“{spec}”中的清单（catalogue.yml 不可用）：{first}")

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import problems as P
-from generator.load import load
+from generator.load import FileParser, load
 from generator.model import RECORD_KINDS, Assignment, Catalogue, Item
 from generator.permanence import advice, dropped, expected_files, url_of
 from generator.problems import Problem
@@ -41,16 +41,17 @@ FIELDS = {"code": "编码", "name": "名称", "category": "分类", "responsibil
           "working_method": "工作方式", "formerly": "曾用编码"}
 
 
-def policy_problems(against: str, new: Path, catalogue: Catalogue | None = None) -> list[Problem]:
+def policy_problems(against: str, new: Path, catalogue: Catalogue | None = None, files: FileParser | None = None) -> list[Problem]:
     """Problems of ``new`` against the catalogue ``against`` (a folder or ``REV:PATH``).
 
-    ``catalogue`` is ``new`` already loaded, when the caller has it (saves a second load).
+    ``catalogue`` is ``new`` already loaded, when the caller has it (saves a second load), and
+    ``files`` the parser that loaded it with ``share`` on (the files ``against`` has unchanged are not parsed again).
     """
     try:
-        old, _ = read_catalogue(against)
+        old, _ = read_catalogue(against, files=files)
     except SourceError as exc:
         return [P.AGAINST_UNREADABLE.at("", None, "", reason=exc)]
-    cat = catalogue if catalogue is not None else load(Path(new))[0]
+    cat = catalogue if catalogue is not None else load(Path(new), files)[0]
     if cat is None:
         return []  # the ordinary check already says why
     return sorted(compare_policy(old, cat))
