@@ -113,6 +113,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     Raises QingdanError (``out`` untouched) for an invalid catalogue or a failed build.
     """
     from generator.history import read_versions
+    from generator.load import FileParser
     from generator.mkdocs_site.config import derived_config, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
@@ -122,7 +123,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     options = options or BuildOptions()
     catalogue, out = Path(catalogue), Path(out).absolute()
     say(f"校验清单 {catalogue} …")
-    cat, problems = check(catalogue)
+    cat, problems = check(catalogue, FileParser(Cache(options.cache)))  # a rebuild parses only changed files
     if cat is None or errors(problems):
         raise QingdanError("清单有错误，未生成网站；原有网站文件夹未改动。", problems=problems)
     say("读取各事项的历次版本（git 历史）…")

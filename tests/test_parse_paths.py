@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from generator.build import BuildOptions, build_site
 from generator.cache import Cache
+from generator.errors import QingdanError
 from generator.load import FileParser, load
 from generator.model import Catalogue
 from generator.problems import Problem
@@ -99,6 +101,23 @@ def test_a_rebuild_after_a_one_file_change_parses_that_file_only(tmp_path: Path)
     assert set(before) < set(after) and len(after) == len(before) + 1
     assert _seen((cat, problems)) == _seen(check(root))
     assert cat is not None and any(i.name.startswith("新") for i in cat.items)
+
+
+def test_a_build_reports_the_same_problems_with_any_cache(broken: Path, tmp_path: Path) -> None:
+    def problems(cache: Path | None) -> list[Problem]:
+        with pytest.raises(QingdanError) as failed:
+            build_site(broken, tmp_path / "site", options=BuildOptions(cache=cache))
+        return failed.value.problems
+
+    plain = problems(None)
+    assert plain == check(broken)[1]
+    cache = tmp_path / "cache"
+    assert problems(cache) == plain  # cold
+    assert problems(cache) == plain  # warm
+    for entry in (cache / "parse").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-1])
+    assert problems(cache) == plain  # damaged
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_shared_parser_parses_each_unchanged_file_once(broken: Path, tmp_path: Path) -> None:
