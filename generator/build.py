@@ -150,7 +150,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                    stencils=options.stencils)
         say("生成历次版本页面 …")
-        write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts)
+        write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache))
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

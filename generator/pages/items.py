@@ -21,6 +21,7 @@ from generator.model import (
     Law,
 )
 from generator.pages.base import lead_label, published_of, render, write_page
+from generator.pages.memo import item_body
 from generator.pages.versionview import item_page_context
 from generator.parallel import Job, chunks
 
@@ -91,7 +92,8 @@ def chart_store(env: jinja2.Environment) -> Cache | None:
 
 def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
     rel = f"items/{item.code}/index.md"
-    body = render(env, "item.html", rel, **item_context(cat, item, chart_store(env)), **item_page_context(cat, item))
+    body = item_body(env, "item", cat, item,
+                     lambda: render(env, "item.html", rel, **item_context(cat, item, chart_store(env)), **item_page_context(cat, item)))
     assert item.updated is not None  # validation requires a history entry
     meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code, "description": description(cat, item)}
     if item.cancelled:

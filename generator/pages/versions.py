@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
+from generator.pages.memo import item_body
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, chunks, run_jobs
 
@@ -91,15 +93,17 @@ class Frame:
 
 
 def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str], None] | None = None,
-                        parallel: bool = False, charts: Cache | None = None) -> None:
+                        parallel: bool = False, charts: Cache | None = None, cache: Cache | None = None) -> None:
     """Every version page and version JSON into the built site; removes the frame.
 
     ``charts`` is the store the item pages drew into (``svg.draw``): a version's chart is read back, not drawn again.
+    ``cache`` is the build cache: a version's body made by an earlier build for the same inputs is reused.
     """
     frame_file = site_dir / FRAME.replace(".md", ".html")
     frame = Frame(frame_file.read_text(encoding="utf-8"))
     shutil.rmtree(site_dir / FRAME_DIR)
     env = make_env(cat)
+    env.globals["build_cache"] = cache or Cache(None)
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
@@ -120,11 +124,7 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
     published = shown[0].start
     for view in shown:
         v = view.version
-        ctx = item_context(v.context, v.item, charts)
-        ctx.update(permalink=cat.permalink(item.code), versions=shown, shown=view,
-                   current=current, code_now=item.code, summary=what_changed(view, current) if not view.current else "",
-                   cat=v.context, actor_label=v.context.actor_label, labels=v.context.labels)
-        body = render(env, "version.html", view.path + "index.md", **ctx)
+        body = item_body(env, "version", cat, item, partial(_version_body, cat, env, item, view, shown, charts), part=v.slug)
         canonical = f'<link rel="canonical" href="{escape(view.url)}">' if view.url else ""
         html = frame.fill({
             "title": str(escape(f"{v.item.code} {v.item.name}（{view.label}）")), "head": canonical, "body": body.strip(),
@@ -141,6 +141,16 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
             target = site / "items" / old / "v" / view.version.slug / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(_redirect(old, item, view), encoding="utf-8")
+
+
+def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: VersionView, shown: list[VersionView],
+                  charts: Cache | None) -> str:
+    v, current = view.version, shown[-1]
+    ctx = item_context(v.context, v.item, charts)
+    ctx.update(permalink=cat.permalink(item.code), versions=shown, shown=view,
+               current=current, code_now=item.code, summary=what_changed(view, current) if not view.current else "",
+               cat=v.context, actor_label=v.context.actor_label, labels=v.context.labels)
+    return render(env, "version.html", view.path + "index.md", **ctx)
 
 
 def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView) -> None:
