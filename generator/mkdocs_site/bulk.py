@@ -35,9 +35,12 @@ class Bulk:
     groups: list[stencil.Group]
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
     rest: dict[str, tuple[File, Any]]  # source path -> file and its qd_updated, for the pages filled here
+    listed: list[File] | None = None
 
     def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
         """What MkDocs' sitemap would list with every page built: the rest get stand-in pages."""
+        if self.listed is not None:
+            return self.listed
         listed = []
         included = {file.src_uri for file in files.documentation_pages()}
         for file in files.documentation_pages(inclusion=lambda level: True):
@@ -49,6 +52,7 @@ class Bulk:
                 listed.append(file)
             elif file.src_uri in included:
                 listed.append(file)
+        self.listed = listed
         return listed
 
     def rewrite_sitemap_gz(self, files: Files, config: MkDocsConfig) -> None:

@@ -20,6 +20,7 @@ and ``File.abs_dest_path``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +63,13 @@ class Deferred:
         return True
 
     def flush(self, env: jinja2.Environment, post_page: Callable[[str, Page], str], progress: Callable[[str], None],
-              *, parallel: bool, bulk: Bulk | None) -> bool:
+              docs_dir: str, *, parallel: bool, bulk: Bulk | None) -> bool:
         """Render every kept page and fill the pages MkDocs left to ``bulk``, on forked workers if ``parallel``.
 
         Called from on_post_build. Returns False, having written nothing, when
-        a stencil does not hold (:mod:`generator.mkdocs_site.bulk`).
+        a stencil does not hold (:mod:`generator.mkdocs_site.bulk`). Otherwise
+        the temporary docs folder is emptied meanwhile: MkDocs has read and
+        copied what it needs, and each filled page's source goes once it is read.
         """
         pages, self.pages = self.pages, []
         entries = {entry[0].file.src_uri: entry for entry in pages}
@@ -99,14 +102,33 @@ class Deferred:
                     page = stencil.read(file.content_string, file.url)
                     assert page is not None and used is not None  # read the same way when it was planned
                     _write(used.fill(page), file.abs_dest_path)
-                    Path(str(file.abs_src_path)).unlink()  # the docs folder is temporary: delete while the cores are busy
+                    os.unlink(str(file.abs_src_path))
+                    _remove_empty(os.path.dirname(str(file.abs_src_path)))
                 return stop - start
 
             return run
 
-        jobs = [render_job(a, b) for a, b in chunks(len(todo))] + [fill_job(a, b) for a, b in chunks(len(fills))]
+        filled = {str(file.abs_src_path) for file, _ in bulk.rest.values()} if bulk else set()
+
+        def clear_job() -> int:
+            for top, _, names in os.walk(docs_dir, topdown=False):
+                for path in (os.path.join(top, name) for name in names):
+                    if os.path.normpath(path) not in filled:
+                        os.unlink(path)
+                _remove_empty(top)
+            return 0
+
+        jobs = [clear_job, *(render_job(a, b) for a, b in chunks(len(todo))), *(fill_job(a, b) for a, b in chunks(len(fills)))]
         run_jobs(jobs, parallel=parallel, progress=progress, message="已渲染 {done}/{n} 个网页", total=len(todo) + len(fills))
         return True
+
+
+def _remove_empty(folder: str) -> None:
+    """Remove ``folder`` if it is empty by now (the docs folder is emptied by several jobs at once)."""
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _stencil(group: stencil.Group, sources: dict[str, stencil.Source], entries: dict[str, Entry],

@@ -115,7 +115,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def post_page(output: str, page: Page) -> str:
             return str(config.plugins.on_post_page(output, page=page, config=config))
 
-        if not self.deferred.flush(self.env, post_page, self.say, parallel=self.parallel, bulk=self.bulk):
+        if not self.deferred.flush(self.env, post_page, self.say, config.docs_dir, parallel=self.parallel, bulk=self.bulk):
             self.retry = True
         elif self.bulk is not None and self.bulk.rest and self.files is not None:
             self.bulk.rewrite_sitemap_gz(self.files, config)
