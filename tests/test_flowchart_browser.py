@@ -16,6 +16,7 @@ from typing import Any
 import pypdf
 import pytest
 
+from generator.flowchart import paging
 from generator.validate import check
 
 from .conftest import MINIMAL, ROOT
@@ -242,16 +243,21 @@ def _plain(text: str) -> str:
 
 
 def _print(page: Any, url: str, large: bool = False) -> list[list[tuple[str, float]]]:
+    return _pdf_lines(_pdf(page, url, large))
+
+
+def _pdf(page: Any, url: str, large: bool) -> bytes:
+    """The page printed to A4 (also written to tests/.screens for people to look at)."""
     if large:
         page.add_init_script("localStorage.setItem('qd-large', '1')")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url)
     page.emulate_media(media="print")
-    pdf = page.pdf(format="A4")
+    pdf: bytes = page.pdf(format="A4")
     name = url.rstrip("/").rsplit("/", 1)[-1]
     SCREENS.mkdir(exist_ok=True)
     (SCREENS / f"flowchart-print-{name}{'-large' if large else ''}.pdf").write_bytes(pdf)
-    return _pdf_lines(pdf)
+    return pdf
 
 
 def _steps_on(lines: list[tuple[str, float]]) -> dict[int, float]:
@@ -296,3 +302,34 @@ def test_printed_short_chart_stays_on_one_page_with_its_lane_names(page: Any, ta
     lanes = next((y for t, y in lines if t == "".join(LANES)), None)
     assert lanes is not None and lanes > max(_steps_on(lines).values())
     assert any(t == "办理流程" for t, _ in lines)
+
+
+def _printed_step_text(page: Any, url: str, large: bool) -> tuple[float, float]:
+    """(the chart's drawn width in px, the printed height in pt of its step boxes' text)."""
+    pdf = _pdf(page, url, large)
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip() and "\u2460" <= text.strip()[0] <= "\u2473":
+            sizes.append(size * tm[3] * cm[3])
+
+    for p in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        p.extract_text(visitor_text=visit)
+    assert sizes, "the step boxes are printed"
+    return float(page.locator("svg.qd-flow__chart").first.get_attribute("width") or 0), max(sizes)
+
+
+@pytest.mark.parametrize("code", ["T-009", "T-001"], ids=["tall", "short"])
+def test_large_text_prints_the_chart_larger(chromium: Any, tall: str, code: str) -> None:
+    """大字号 enlarges the printed chart as on screen (x1.44), as far as the A4 text width allows."""
+    sizes = []
+    for large in (False, True):
+        context = chromium.new_context(locale="zh-CN")
+        try:
+            width, size = _printed_step_text(context.new_page(), tall + f"items/{code}/", large)
+        finally:
+            context.close()
+        sizes.append(size)
+    expected = min(paging.LARGE, paging.PAGE_W / width) / min(1.0, paging.PAGE_W / width)
+    assert expected > 1.2  # else the test proves little
+    assert sizes[1] / sizes[0] == pytest.approx(expected, rel=0.03)

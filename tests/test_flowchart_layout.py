@@ -347,13 +347,14 @@ def test_any_workflow_is_drawn_soundly(steps: list[Step]) -> None:
     assert_sound(lay_out(steps))
 
 
-def test_printed_pages_cut_between_rows() -> None:
+@pytest.mark.parametrize("zoom", [1.0, paging.LARGE], ids=["default", "large-text"])
+def test_printed_pages_cut_between_rows(zoom: float) -> None:
     """A chart taller than an A4 page is cut into bands that fit a page, never through a box or a label."""
     paged = 0
     for name, cat, steps in _all_charts():
         lay = lay_out(steps, cat)
-        pages = paging.bands(lay)
-        s = paging.scale(lay)
+        pages = paging.bands(lay, zoom)
+        s = paging.scale(lay, zoom)
         assert pages[0][0] == 0 and pages[-1][1] == lay.height, name
         assert all(a[1] == b[0] for a, b in itertools.pairwise(pages)), name
         if len(pages) == 1:

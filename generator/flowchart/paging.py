@@ -1,7 +1,8 @@
 """Where a chart too tall for one printed A4 page is cut into pages.
 
-Printed, a chart is scaled to the A4 text width (never enlarged). One that
-then fits a page stays whole; a taller one is printed as bands, each under
+Printed, a chart is scaled to the A4 text width (never enlarged), and in
+大字号 mode enlarged by LARGE as far as that width allows: each mode has its
+own bands. One that then fits a page stays whole; a taller one is printed as bands, each under
 its own copy of the lane row, cut between two rows where no box, label or
 horizontal line is.
 """
@@ -23,13 +24,17 @@ ROOM = PAGE_H - 60
 """What a later band may fill, leaving room for the legend after the last."""
 
 
-def scale(lay: Layout) -> float:
-    return min(1.0, PAGE_W / lay.width)
+LARGE = 1.44
+"""The 大字号 zoom of a chart (assets/flowchart.css), on screen and, within the text width, in print."""
 
 
-def bands(lay: Layout) -> list[tuple[float, float]]:
+def scale(lay: Layout, zoom: float = 1.0) -> float:
+    return min(zoom, PAGE_W / lay.width)
+
+
+def bands(lay: Layout, zoom: float = 1.0) -> list[tuple[float, float]]:
     """(top, bottom) of each printed band in chart units; one band when the chart fits the first page."""
-    s = scale(lay)
+    s = scale(lay, zoom)
     if (lay.header_height + lay.height) * s <= FIRST_ROOM:
         return [(0.0, lay.height)]
     cuts = _cuts(lay)

@@ -96,10 +96,12 @@ def _draw(nodes: list[Node], labels: dict[str, str], title: str) -> str:
     uid = f"qdf-{digest[:10]}"
     # Wider than a phone's screen: the legend tells phone readers the chart scrolls sideways.
     classes = "qd-flow" + (" qd-flow--wide" if lay.width > PHONE else "")
-    pages = paging.bands(lay)
+    pages, large = paging.bands(lay), paging.bands(lay, paging.LARGE)
     if len(pages) > 1:
         classes += " qd-flow--pages"
-    ref = uid if len(pages) > 1 else None
+    if len(large) > 1:  # 大字号 prints larger, so in more bands: never fewer than the default
+        classes += " qd-flow--pages-large"
+    ref = uid if len(large) > 1 else None
     return "".join(
         [
             f'<div class="{classes}" id="{uid}">',
@@ -108,17 +110,18 @@ def _draw(nodes: list[Node], labels: dict[str, str], title: str) -> str:
             _header(lay, ref),
             _chart(lay, uid, title, describe(nodes, labels), ref),
             "</div>",
-            _pages(lay, uid, pages) if ref else "",
+            _pages(lay, uid, pages, "qd-flow__pages") if len(pages) > 1 else "",
+            _pages(lay, uid, large, "qd-flow__pages qd-flow__pages--large") if len(large) > 1 else "",
             _legend(),
             "</div>",
         ]
     )
 
 
-def _pages(lay: Layout, uid: str, pages: list[tuple[float, float]]) -> str:
+def _pages(lay: Layout, uid: str, pages: list[tuple[float, float]], classes: str) -> str:
     """The printed pages of a tall chart: each band of the chart under the lane row, both drawn by reference."""
     w, hh = _n(lay.width), _n(lay.header_height)
-    out = ['<div class="qd-flow__pages" aria-hidden="true">']
+    out = [f'<div class="{classes}" aria-hidden="true">']
     for top, bottom in pages:
         out.append(
             f'<div class="qd-flow__page"><svg width="{w}" height="{hh}" viewBox="0 0 {w} {hh}"><use href="#{uid}-lanes"/></svg>'
