@@ -169,3 +169,14 @@ def test_history_words_typed_in_the_sheet_read_back(hostile: Path, tmp_path: Pat
     cat, _ = load(target)
     assert cat is not None
     assert [h.action for h in cat.item["T-001"].history] == ["added", "cancelled", "reinstated"]
+
+
+def test_a_text_longer_than_an_excel_cell_is_refused_not_cut(minimal_copy: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    law = minimal_copy / "laws" / "forest-fire-regulation.yml"
+    law.write_text(law.read_text(encoding="utf-8") + "  '21': " + "林" * 33000 + "\n", encoding="utf-8")
+    out = tmp_path / "long.xlsx"
+    assert main(["export", "--catalogue", str(minimal_copy), "--format", "xlsx", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "“条文”表第 3 行第 3 列" in err and "33000" in err and "32767" in err
+    assert not out.exists()

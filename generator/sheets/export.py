@@ -1,26 +1,26 @@
 """Catalogue -> XLSX (full fidelity) and CSV (one row per item).
 
-XLSX files are zips whose entries carry timestamps, and openpyxl stamps the
-document with the clock; both are replaced by the catalogue's effective
-date so two exports of one catalogue are the same bytes.
+XLSX files are zips whose entries carry timestamps, and a workbook's
+properties carry dates; XlsxWriter gives the entries a fixed date, and the
+properties get the catalogue's effective date, so two exports of one
+catalogue are the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from generator.citations import format_basis
+from generator.errors import QingdanError
 from generator.model import Catalogue, Item, Step
 from generator.sheets import assignments
 from generator.sheets.book import csv_safe
@@ -98,74 +98,81 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
     return rows
 
 
-def _sheet(wb: Workbook, title: str, columns: list[tuple[str, str, int]], rows: Iterable[list[Any]]) -> None:
-    # Write-only sheets stream rows to the file: 16,000 items in seconds, not a minute.
-    ws = wb.create_sheet(title)
-    for i, (_, _, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    header = []
-    for _, text, _ in columns:
-        cell = WriteOnlyCell(ws, text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    count = 1
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value)
-            if cell.data_type == "f":  # text that starts with "=" is text, never a formula
-                cell.data_type = "s"
-            if isinstance(value, str) and "\n" in value:
-                cell.alignment = wrap
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
+CELL_MAX = 32767
+"""Characters one Excel cell holds; XlsxWriter would cut a longer text, so it is refused instead."""
+
+
+@dataclass(frozen=True)
+class _Styles:
+    bold: Format
+    wrap: Format
+    day: Format
+
+
+def _cell(ws: Worksheet, sheet: str, r: int, c: int, value: Any, styles: _Styles) -> None:
+    if isinstance(value, str):  # always a string: text that starts with "=" is text, never a formula
+        if len(value) > CELL_MAX:
+            raise QingdanError(f"导出 Excel 失败：“{sheet}”表第 {r + 1} 行第 {c + 1} 列的文字有 {len(value)} 个字符，"
+                               f"超过 Excel 一格最多 {CELL_MAX} 个字符的限制；请把这段文字分成几段。")
+        if value:
+            ws.write_string(r, c, value, styles.wrap if "\n" in value else None)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value)
+    elif isinstance(value, date):
+        ws.write_datetime(r, c, value if isinstance(value, datetime) else datetime.combine(value, time(0, 0)), styles.day)
+    elif value is not None:
+        raise TypeError(f"no spreadsheet cell for {type(value).__name__}")
+
+
+def _sheet(wb: xlsxwriter.Workbook, styles: _Styles, title: str, columns: list[tuple[str, str, int]],
+           rows: Iterable[list[Any]]) -> None:
+    # constant_memory: rows stream to a temporary file as they are written (16,000 items stay small).
+    ws = wb.add_worksheet(title)
+    for i, (_, _, width) in enumerate(columns):
+        ws.set_column(i, i, width)
+    ws.freeze_panes(1, 0)
+    for c, (_, text, _) in enumerate(columns):
+        ws.write_string(0, c, text, styles.bold)
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            _cell(ws, title, last, c, value, styles)
     if len(columns) > 2:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count}"
+        ws.autofilter(0, 0, last, len(columns) - 1)
 
 
-def workbook(cat: Catalogue) -> Workbook:
-    wb = Workbook(write_only=True)
-    items = [[row[key] for key, _, _ in ITEM_COLUMNS] for row in (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))]
-    _sheet(wb, ITEMS_SHEET, ITEM_COLUMNS, items)
-    for name, rows in detail_rows(cat).items():
-        _sheet(wb, name, DETAIL_SHEETS[name], rows)
+def _info_rows(cat: Catalogue) -> list[list[Any]]:
     ident = cat.identity
-    info = [["清单名称", ident.title], ["发布机关", ident.publisher], ["版本", ident.version], ["生效日期", ident.effective],
+    return [["清单名称", ident.title], ["发布机关", ident.publisher], ["版本", ident.version], ["生效日期", ident.effective],
             ["批准文件", ident.approval or ""], ["事项数", len(cat.items)],
             ["说明", "“事项”表每行一个事项；其余各表按事项编码补充部门职责、依据、流程和变更记录。用 qingdan import 可导回清单。"],
             ["修改须知", "导回时部门职责、法律依据、流程和变更记录以同名明细表为准；“事项”表的县级主管部门、县级部门职责、配合部门、"
                      "配合部门职责、法律法规依据、状态列只供阅读。一格多条内容每行一条；以制表符开头的行接续上一条。"]]
-    if cat.assignments:
-        _sheet(wb, assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat))
-    _sheet(wb, INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], info)
-    stamp = datetime.combine(ident.effective, time(0, 0))
-    wb.properties.creator = ident.publisher
-    wb.properties.title = ident.title
-    wb.properties.created = wb.properties.modified = stamp
-    return wb
 
 
 def xlsx_bytes(cat: Catalogue) -> bytes:
-    """The workbook as bytes, identical for identical catalogues."""
-    wb = workbook(cat)
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # not save_workbook(): it stamps the clock
-    stamp = cat.identity.effective
-    fixed = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    """The workbook as bytes, identical for identical catalogues.
+
+    Written with XlsxWriter (about three times quicker than openpyxl's write-only
+    mode); its zip entries carry a fixed date, and the document's dates are the
+    catalogue's effective date, never the clock.
+    """
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=fixed)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
+    with xlsxwriter.Workbook(out, {"constant_memory": True}) as wb:  # closed (temporary files too) on an error
+        styles = _Styles(wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"}),
+                         wb.add_format({"num_format": "yyyy-mm-dd"}))
+        flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
+        items = [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat]
+        _sheet(wb, styles, ITEMS_SHEET, ITEM_COLUMNS, items)
+        for name, rows in detail_rows(cat).items():
+            _sheet(wb, styles, name, DETAIL_SHEETS[name], rows)
+        if cat.assignments:
+            _sheet(wb, styles, assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat))
+        _sheet(wb, styles, INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], _info_rows(cat))
+        ident = cat.identity
+        wb.set_properties({"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))})
     return out.getvalue()
 
 
