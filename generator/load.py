@@ -65,16 +65,21 @@ def parse_file(kind: str, rel: str, data: bytes) -> Parsed:
 
 @dataclass(frozen=True)
 class Source:
-    """One file to parse: its kind, its name inside the catalogue, where it is."""
+    """One file to parse: its kind, its name inside the catalogue, and where it is on disk or its bytes."""
 
     kind: str
     rel: str
-    path: Path
+    path: str | None = None
+    data: bytes | None = None
 
 
 def _bytes(src: Source) -> bytes | Problem:
+    if src.data is not None:
+        return src.data
+    assert src.path is not None
     try:
-        return src.path.read_bytes()
+        with open(src.path, "rb") as file:
+            return file.read()
     except OSError as exc:
         return P.UNREADABLE_FILE.at(src.rel, None, "", reason=exc.strerror or exc)
 
@@ -154,38 +159,80 @@ def _trusted(payload: bytes) -> Parsed | None:
     return None
 
 
-def _yaml_files(root: Path, sub: str, problems: list[Problem | Source]) -> list[Path]:
-    """The ``*.yml`` files below ``root/sub``, by one rule that names every file it does not read.
+class _Folder:
+    """The catalogue's files on disk, found by one rule that names every file it does not read.
 
-    Hidden files and folders (``.gitkeep``, ``.DS_Store``) are skipped; any other file must end
-    in ``.yml``; a symbolic link is read only when it points to a file inside the catalogue
-    (a link out of it could publish files from the machine that builds the site).
+    Hidden files and folders (``.gitkeep``, ``.DS_Store``) are skipped; any other file in a
+    folder of records must end in ``.yml``; a symbolic link is read only when it points to a
+    file inside the catalogue (a link out of it could publish files from the machine that
+    builds the site).
     """
-    folder = root / sub
-    if not folder.is_dir():
-        return []
-    found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(dirs):
-            path = Path(top) / name
-            if path.is_symlink():
-                dirs.remove(name)
-                problems.append(P.SYMLINK.at(path.relative_to(root).as_posix(), None, "", "folder"))
-        for name in sorted(files):
-            if name.startswith("."):
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def top(self, kind: str, rel: str) -> Source | Problem | None:
+        """One of the files beside catalogue.yml (None: there is none)."""
+        bad_link = _bad_link(self.root, self.root / rel)
+        if bad_link:
+            return bad_link
+        return Source(kind, rel, os.path.join(self.root, rel)) if (self.root / rel).is_file() else None
+
+    def records(self, kind: str, problems: list[Problem | Source]) -> list[Source]:
+        """The ``*.yml`` files below the folder ``kind`` (laws, items …), in path order."""
+        found: list[str] = []
+        if (self.root / kind).is_dir():
+            self._walk(kind, kind, problems, found)
+        return [Source(kind, rel, os.path.join(self.root, rel)) for rel in sorted(found, key=lambda rel: rel.split("/"))]
+
+    def _walk(self, sub: str, folder: str, problems: list[Problem | Source], found: list[str]) -> None:
+        try:
+            with os.scandir(self.root / folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return  # (as os.walk: a folder that cannot be listed holds nothing)
+        folders = []
+        for entry in entries:
+            if entry.is_dir() and not entry.name.startswith("."):
+                if entry.is_symlink():
+                    problems.append(P.SYMLINK.at(f"{folder}/{entry.name}", None, "", "folder"))
+                else:
+                    folders.append(entry.name)
+        for entry in entries:
+            rel = f"{folder}/{entry.name}"
+            if entry.name.startswith(".") or entry.is_dir():
                 continue
-            path = Path(top) / name
-            rel = path.relative_to(root).as_posix()
-            if not name.endswith(".yml"):
-                problems.append(P.WRONG_EXTENSION.at(rel, None, "", sub=sub, name=_yml_name(name)))
-                continue
-            bad_link = _bad_link(root, path)
-            if bad_link:
+            if not entry.name.endswith(".yml"):
+                problems.append(P.WRONG_EXTENSION.at(rel, None, "", sub=sub, name=_yml_name(entry.name)))
+            elif entry.is_symlink() and (bad_link := _bad_link(self.root, self.root / rel)):
                 problems.append(bad_link)
+            else:
+                found.append(rel)
+        for name in folders:
+            self._walk(sub, f"{folder}/{name}", problems, found)
+
+
+class Snapshot:
+    """A catalogue's files as bytes by their names inside it (a tree read from git: regular files only)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def top(self, kind: str, rel: str) -> Source | None:
+        return Source(kind, rel, data=self.files[rel]) if rel in self.files else None
+
+    def records(self, kind: str, problems: list[Problem | Source]) -> list[Source]:
+        """As on disk: hidden files and folders skipped, any other file must end in ``.yml``."""
+        found = []
+        for rel in sorted((rel for rel in self.files if rel.startswith(f"{kind}/")), key=lambda rel: rel.split("/")):
+            parts = rel.split("/")
+            if any(part.startswith(".") for part in parts):
                 continue
-            found.append(path)
-    return sorted(found)
+            if not parts[-1].endswith(".yml"):
+                problems.append(P.WRONG_EXTENSION.at(rel, None, "", sub=kind, name=_yml_name(parts[-1])))
+                continue
+            found.append(Source(kind, rel, data=self.files[rel]))
+        return found
 
 
 def _bad_link(root: Path, path: Path) -> Problem | None:
@@ -209,46 +256,46 @@ def _yml_name(name: str) -> str:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while records are made: they hold no cycles, and each collection
-    would walk every object made so far (a fifth of a large catalogue's load, most of unpickling)."""
+    """Python's cycle collector off while records are made, and the records frozen after.
+
+    They hold no cycles, and each collection walks every object made so far: while loading that
+    was a fifth of a large catalogue's load and most of unpickling; after it, every later step of
+    the command paid it again. (Garbage from before is collected first, so none is frozen.)
+    """
     was_on = gc.isenabled()
+    if was_on:
+        gc.collect()
     gc.disable()
     try:
         yield
     finally:
         if was_on:
+            gc.freeze()
             gc.enable()
 
 
-def load(root: Path, files: FileParser | None = None) -> tuple[Catalogue | None, list[Problem]]:
-    """Load a catalogue folder. Returns ``None`` only when catalogue.yml is unusable."""
-    with _collector_paused():
-        return _load(Path(root), files or FileParser())
-
-
-def _load(root: Path, files: FileParser) -> tuple[Catalogue | None, list[Problem]]:
-    if not root.is_dir():
+def load(root: Path | Snapshot, files: FileParser | None = None) -> tuple[Catalogue | None, list[Problem]]:
+    """Load a catalogue folder (or a snapshot of one). Returns ``None`` only when catalogue.yml is unusable."""
+    if not isinstance(root, Snapshot) and not Path(root).is_dir():
         return None, [P.MISSING_FOLDER.at(str(root), None, "", root=root)]
+    with _collector_paused():
+        return _load(root if isinstance(root, Snapshot) else _Folder(Path(root)), files or FileParser())
+
+
+def _load(tree: _Folder | Snapshot, files: FileParser) -> tuple[Catalogue | None, list[Problem]]:
     plan: list[Problem | Source] = []  # in the order of the problems
-    bad_link = _bad_link(root, root / FILES["catalogue"])
-    if bad_link:
-        plan.append(bad_link)
-    elif (root / FILES["catalogue"]).is_file():
-        plan.append(Source("catalogue", FILES["catalogue"], root / FILES["catalogue"]))
-    else:
-        plan.append(P.MISSING_FILE.at(FILES["catalogue"], None, "", "catalogue"))
-    for kind in ("departments", "townships", "categories", "removed"):
+    for kind in ("catalogue", "departments", "townships", "categories", "removed"):
         rel = FILES[kind]
-        bad_link = _bad_link(root, root / rel)
-        if bad_link:
-            plan.append(bad_link)
-        elif (root / rel).is_file():
-            plan.append(Source(kind, rel, root / rel))
+        found = tree.top(kind, rel)
+        if found is not None:
+            plan.append(found)
+        elif kind == "catalogue":
+            plan.append(P.MISSING_FILE.at(rel, None, "", "catalogue"))
         elif kind != "removed":
             plan.append(P.MISSING_FILE.at(rel, None, "", rel=rel))
     for kind in ("laws", "items", "assignments"):
-        found = _yaml_files(root, kind, plan)  # (its problems go first)
-        plan += [Source(kind, path.relative_to(root).as_posix(), path) for path in found]
+        sources = tree.records(kind, plan)  # (its problems go first)
+        plan += sources
     parsed = iter(files.parse([step for step in plan if isinstance(step, Source)]))
     problems: list[Problem] = []
     got: dict[str, list[Any]] = {kind: [] for kind in KINDS}

@@ -18,9 +18,11 @@ from generator.errors import QingdanError
 from generator.load import FileParser, load
 from generator.model import Catalogue
 from generator.problems import Problem
+from generator.review.gitread import snapshot
 from generator.validate import check
 
 from .conftest import SAMPLE
+from .gitrepo import Repo
 
 
 def _plain(value: Any) -> Any:
@@ -150,3 +152,16 @@ def test_same_bytes_under_another_name_are_parsed_as_that_file(tmp_path: Path) -
     cat, problems = load(new, files)
     assert _seen((cat, problems)) == _seen(load(new))
     assert cat is not None and cat.item[item.stem].file == moved.relative_to(new).as_posix()
+
+
+def test_a_git_tree_is_read_as_its_checkout(broken: Path, tmp_path: Path) -> None:
+    """``REV:PATH`` is read from git in memory; it gives what a checkout of that tree gives."""
+    (broken / "items" / "link.yml").unlink()  # (a symbolic link is not kept from git: nothing to compare)
+    (broken / "items" / ".drafts").mkdir()
+    (broken / "items" / ".drafts" / "x.yml").write_text("code: [\n", encoding="utf-8")
+    (broken / "items" / ".gitkeep").write_text("", encoding="utf-8")
+    (broken / "laws" / "NOTE.YML").write_text("id: x\n", encoding="utf-8")
+    repo = Repo(tmp_path / "repo", source=broken)
+    from_git = load(snapshot("HEAD:catalogue", repo.root))
+    assert _seen(from_git) == _seen(load(repo.cat))
+    assert {p.code for p in from_git[1]} >= {"wrong-extension", "yaml-syntax", "missing-file"}

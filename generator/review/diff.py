@@ -325,6 +325,8 @@ def compare(old: Catalogue, new: Catalogue) -> CatalogueDiff:
     pairs, added, removed = match_items(old, new)
     diffs = []
     for a, b in pairs:
+        if a is b:
+            continue  # one file, the same bytes on both sides (parsed once): nothing changed
         extra, rewritten = new_history(a, b)
         changes = item_changes(old, new, a, b)
         if rewritten:

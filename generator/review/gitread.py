@@ -2,21 +2,17 @@
 
 ``REV:PATH`` uses git's own syntax (PATH from the repository root, e.g.
 ``origin/main:catalogue``), so reviewers can compare against the base branch
-while their working tree holds the pull request. The files of that tree are
-copied into a temporary folder (``git ls-tree`` + ``git cat-file --batch``,
-byte for byte, no export filters) and read with the ordinary loader.
+while their working tree holds the pull request. The regular files of that
+tree are read into memory (``git ls-tree`` + ``git cat-file --batch``, byte
+for byte, no export filters) and loaded by the ordinary loader as a snapshot.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from generator.load import FileParser, load
+from generator.load import FileParser, Snapshot, load
 from generator.model import Catalogue
 from generator.problems import Problem
 
@@ -41,8 +37,8 @@ def _git(args: list[str], cwd: Path | None, stdin: bytes | None = None) -> bytes
     return done.stdout
 
 
-def materialise(spec: str, target: Path, cwd: Path | None = None) -> None:
-    """Write the files of tree ``REV:PATH`` into ``target`` (which must exist)."""
+def snapshot(spec: str, cwd: Path | None = None) -> Snapshot:
+    """The files of tree ``REV:PATH``, by their paths inside it."""
     rev, _, path = spec.partition(":")
     if not rev:
         raise SourceError(f"“{spec}”缺少版本：请写成 REV:PATH，如 origin/main:catalogue。")
@@ -54,45 +50,25 @@ def materialise(spec: str, target: Path, cwd: Path | None = None) -> None:
     if kind != "tree":
         raise SourceError(f"“{spec}”在 git 中是文件而不是文件夹：请给出清单文件夹，如 origin/main:catalogue。")
     listing = _git(["ls-tree", "-r", "-z", "--full-name", tree], cwd)
-    blobs: list[tuple[str, PurePosixPath]] = []
+    blobs: list[tuple[str, str]] = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.decode().split()
-        rel = PurePosixPath(name.decode("utf-8", "surrogateescape"))
+        where = PurePosixPath(name.decode("utf-8", "surrogateescape"))
         # Only regular files: symlinks and submodules have no place in a catalogue.
-        if kind == "blob" and mode in ("100644", "100755") and ".." not in rel.parts and not rel.is_absolute():
-            blobs.append((oid, rel))
-    if not blobs:
-        return
-    out = _git(["cat-file", "--batch"], cwd, "".join(f"{oid}\n" for oid, _ in blobs).encode())
+        if kind == "blob" and mode in ("100644", "100755") and ".." not in where.parts and not where.is_absolute():
+            blobs.append((oid, where.as_posix()))
+    files: dict[str, bytes] = {}
+    out = _git(["cat-file", "--batch"], cwd, "".join(f"{oid}\n" for oid, _ in blobs).encode()) if blobs else b""
     pos = 0
     for _, rel in blobs:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        data = out[header_end + 1 : header_end + 1 + size]
+        files[rel] = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1  # the batch output ends each object with "\n"
-        dest = target.joinpath(*rel.parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
-
-
-@contextmanager
-def catalogue_folder(spec: str, cwd: Path | None = None) -> Iterator[Path]:
-    """A folder holding the catalogue ``spec``: the folder itself, or a temporary copy from git."""
-    if not is_git_spec(spec, cwd):
-        folder = Path(cwd or ".") / spec
-        if not folder.is_dir():
-            raise SourceError(f"找不到清单文件夹“{spec}”：请给出文件夹路径，或 REV:PATH（如 origin/main:catalogue）。")
-        yield folder
-        return
-    tmp = Path(tempfile.mkdtemp(prefix="qingdan-git-"))
-    try:
-        materialise(spec, tmp, cwd)
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return Snapshot(files)
 
 
 def read_catalogue(spec: str, cwd: Path | None = None, files: FileParser | None = None) -> tuple[Catalogue, list[Problem]]:
@@ -100,7 +76,12 @@ def read_catalogue(spec: str, cwd: Path | None = None, files: FileParser | None 
 
     ``files``: a parser shared with the other catalogue of a comparison (its unchanged files are parsed once).
     """
-    with catalogue_folder(spec, cwd) as folder:
+    if is_git_spec(spec, cwd):
+        cat, problems = load(snapshot(spec, cwd), files)
+    else:
+        folder = Path(cwd or ".") / spec
+        if not folder.is_dir():
+            raise SourceError(f"找不到清单文件夹“{spec}”：请给出文件夹路径，或 REV:PATH（如 origin/main:catalogue）。")
         cat, problems = load(folder, files)
     if cat is None:
         first = next((p.text() for p in problems), "")
