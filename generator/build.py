@@ -123,11 +123,12 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     options = options or BuildOptions()
     catalogue, out = Path(catalogue), Path(out).absolute()
     say(f"校验清单 {catalogue} …")
-    cat, problems = check(catalogue, FileParser(Cache(options.cache)))  # a rebuild parses only changed files
+    parser = FileParser(Cache(options.cache))  # a rebuild parses only changed files (and earlier texts once)
+    cat, problems = check(catalogue, parser)
     if cat is None or errors(problems):
         raise QingdanError("清单有错误，未生成网站；原有网站文件夹未改动。", problems=problems)
     say("读取各事项的历次版本（git 历史）…")
-    cat.versions = read_versions(cat, catalogue)
+    cat.versions = read_versions(cat, catalogue, parser=parser)
     blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise QingdanError(f"无法生成到 {out}：{blocker} 是一个文件，不是文件夹；请换一个输出文件夹（--out）。")

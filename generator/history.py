@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from generator.load import FILES
+from generator.load import FILES, FileParser, Source
 from generator.model import (
     Catalogue,
     Category,
@@ -197,8 +197,13 @@ def _representative(item: Item, present: dict[str, str]) -> str | None:
     return None
 
 
-def read_versions(cat: Catalogue, folder: Path, warn: Callable[[str], None] | None = None) -> dict[str, list[Version]]:
-    """Each item's versions from the git history of ``folder`` (the catalogue); ``{}`` outside git."""
+def read_versions(cat: Catalogue, folder: Path, warn: Callable[[str], None] | None = None,
+                  parser: FileParser | None = None) -> dict[str, list[Version]]:
+    """Each item's versions from the git history of ``folder`` (the catalogue); ``{}`` outside git.
+
+    ``parser`` parses the earlier texts (a build passes the parser of its check: with the build's
+    cache, an earlier text is parsed once, not on every build).
+    """
     say = warn or (lambda text: print(text, file=sys.stderr))
     where = _locate(Path(folder))
     if where is None:
@@ -244,11 +249,11 @@ def read_versions(cat: Catalogue, folder: Path, warn: Callable[[str], None] | No
             line = timeline.setdefault(code, [])
             if blob is not None and (not line or line[-1][1] != blob):
                 line.append((index, blob))
-    return _versions(cat, Path(folder), git, history, states, timeline, say)
+    return _versions(cat, Path(folder), git, history, states, timeline, say, parser or FileParser())
 
 
 def _versions(cat: Catalogue, folder: Path, git: _Git, history: list[Commit], states: list[tuple[tuple[str, str], ...]],
-              timeline: dict[str, list[tuple[int, str]]], say: Callable[[str], None]) -> dict[str, list[Version]]:
+              timeline: dict[str, list[tuple[int, str]]], say: Callable[[str], None], parser: FileParser) -> dict[str, list[Version]]:
     # Blobs equal to the working tree are the loaded items themselves: no need to read them again.
     current_blob = {}
     for item in cat.items:
@@ -258,6 +263,9 @@ def _versions(cat: Catalogue, folder: Path, git: _Git, history: list[Commit], st
             pass
     wanted = sorted({oid for code, line in timeline.items() for _, oid in line if oid != current_blob.get(code)})
     data = git.blobs(wanted)
+    earlier = sorted({(code, oid) for code, line in timeline.items() for _, oid in line if oid != current_blob.get(code) and oid in data})
+    parsed = parser.parse([Source("items", f"items/{code}.yml", data=data[oid]) for code, oid in earlier])
+    texts_of: dict[tuple[str, str], Item | None] = {key: value for key, (value, _) in zip(earlier, parsed, strict=True)}
     contexts = _Contexts(git, cat, say)
     out: dict[str, list[Version]] = {}
     for item in cat.items:
@@ -266,8 +274,7 @@ def _versions(cat: Catalogue, folder: Path, git: _Git, history: list[Commit], st
             if oid == current_blob.get(item.code):
                 texts.append((item, index))
                 continue
-            problems: list[Problem] = []  # an old text is shown as it is; only an unreadable one is reported
-            then = read_record(data[oid], f"items/{item.code}.yml", Item, problems) if oid in data else None
+            then = texts_of.get((item.code, oid))  # an old text is shown as it is; only an unreadable one is reported
             if then is None or not then.history:
                 say(f"提示：事项 {item.code} 在提交 {history[index].sha[:10]} 的文本无法读取，该版本未列出。")
                 continue

@@ -101,6 +101,10 @@ class FileParser:
 
     def parse(self, sources: list[Source]) -> list[Parsed]:
         """Each source's result, in order."""
+        with _collector_paused():
+            return self._parse(sources)
+
+    def _parse(self, sources: list[Source]) -> list[Parsed]:
         done: list[Parsed | None] = [None] * len(sources)
         given: dict[int, bytes] = {}  # bytes already read (to look a file up in what was shared)
         keys: dict[int, tuple[str, str, bytes]] = {}
@@ -278,8 +282,7 @@ def load(root: Path | Snapshot, files: FileParser | None = None) -> tuple[Catalo
     """Load a catalogue folder (or a snapshot of one). Returns ``None`` only when catalogue.yml is unusable."""
     if not isinstance(root, Snapshot) and not Path(root).is_dir():
         return None, [P.MISSING_FOLDER.at(str(root), None, "", root=root)]
-    with _collector_paused():
-        return _load(root if isinstance(root, Snapshot) else _Folder(Path(root)), files or FileParser())
+    return _load(root if isinstance(root, Snapshot) else _Folder(Path(root)), files or FileParser())
 
 
 def _load(tree: _Folder | Snapshot, files: FileParser) -> tuple[Catalogue | None, list[Problem]]:

@@ -15,6 +15,7 @@ import pytest
 from generator.build import BuildOptions, build_site
 from generator.cache import Cache
 from generator.errors import QingdanError
+from generator.history import read_versions
 from generator.load import FileParser, load
 from generator.model import Catalogue
 from generator.problems import Problem
@@ -165,3 +166,24 @@ def test_a_git_tree_is_read_as_its_checkout(broken: Path, tmp_path: Path) -> Non
     from_git = load(snapshot("HEAD:catalogue", repo.root))
     assert _seen(from_git) == _seen(load(repo.cat))
     assert {p.code for p in from_git[1]} >= {"wrong-extension", "yaml-syntax", "missing-file"}
+
+
+def test_earlier_versions_read_through_the_parse_cache_are_the_same(tmp_path: Path) -> None:
+    from .test_versions import make_history
+
+    repo = make_history(tmp_path / "repo")
+    cat, _ = check(repo.cat)
+    assert cat is not None
+
+    def versions(parser: FileParser | None) -> Any:
+        found = read_versions(cat, repo.cat, parser=parser)
+        return {code: [(_plain(v.item), v.start, v.slug, v.commit) for v in line] for code, line in found.items()}
+
+    plain = versions(None)
+    assert len(plain["T-101"]) == 4  # added, adjusted, recoded, cancelled
+    cache = tmp_path / "cache"
+    assert versions(FileParser(Cache(cache))) == plain  # cold
+    assert versions(FileParser(Cache(cache))) == plain  # warm
+    for entry in (cache / "parse").iterdir():
+        entry.write_bytes(b"")
+    assert versions(FileParser(Cache(cache), parallel=True)) == plain  # damaged
