@@ -1,5 +1,6 @@
-"""Every page type, at 390 and 1280 px, in the default, 大字号 and 高对比度 modes: no serious or critical
-axe-core violation; and the keyboard paths (skip link, header search, focus style)."""
+"""Every page type, at 390 and 1280 px, in the default, 大字号 and 高对比度 modes: no axe-core violation
+(of any impact: landmark-unique, for one, is only "moderate"); and the keyboard paths (skip link, header
+search, focus style)."""
 
 from __future__ import annotations
 
@@ -41,21 +42,24 @@ def page_types(site: Path) -> dict[str, str]:
         "downloads": "downloads/", "search": "search/?q=森林防火", "editing": "editing/", "errors": "editing/errors/",
         "about": "about/", "hosting": "hosting/", "404": "404.html",
         "version": _first(site, "items/" + _first(site, "items", "qd-flowchart").split("/")[1] + "/v"), "as-of": "as-of/",
+        "assignments": "assignments/", "assignment": _first(site, "assignments"),
     }
 
 
 KINDS = [
     "home", "items", "item", "cancelled", "categories", "category", "departments", "department", "townships", "township",
     "handbook", "laws", "law", "workflow", "changes", "downloads", "search", "editing", "errors", "about", "hosting", "404",
-    "version", "as-of"]
+    "version", "as-of", "assignments", "assignment"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_serious_axe_violations(page: Any, base: str, sample_site: Path, kind: str) -> None:
+def test_no_axe_violations(page: Any, base: str, sample_site: Path, serve: Callable[..., str], kind: str) -> None:
     """One load per page type; widths and modes change in place (as a reader's buttons do)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run npm ci --prefix tests/js")
     path = page_types(sample_site)[kind]
+    if kind == "404":  # its links start from the path of site_url (the sample's is "/"), as MkDocs writes them
+        base = serve(sample_site, prefix="/")
     bad: list[Any] = []
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     page.goto(base + path)
@@ -66,8 +70,7 @@ def test_no_serious_axe_violations(page: Any, base: str, sample_site: Path, kind
             page.evaluate("""cls => { const r = document.documentElement; r.classList.remove('qd-large', 'qd-contrast');
                              if (cls) r.classList.add(cls); window.dispatchEvent(new Event('resize')); }""", cls)
             result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            bad += [(width, mode, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-                    if v["impact"] in ("serious", "critical")]
+            bad += [(width, mode, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert bad == [], path
 
 

@@ -230,16 +230,38 @@
     });
   }
 
-  /* A table or code block wider than the screen scrolls in its own box: that box must be reachable by keyboard. */
+  /* A table or code block wider than the screen scrolls in its own box: that box must be reachable by keyboard,
+     and as a region it needs a name of its own (axe landmark-unique): what it is and the section it is in. */
   function markScrollables() {
     var boxes = ".md-typeset__scrollwrap, .qd-table-wrap, .qd-flowchart, .md-typeset pre > code";
     Array.prototype.forEach.call(document.querySelectorAll(boxes), function (box) {
       if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", box.tagName === "CODE" ? "可横向滚动的代码" : "可横向滚动的表格");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", regionName(box));
       }
     });
+  }
+
+  function regionName(box) {
+    var kind = box.tagName === "CODE" ? "可横向滚动的代码" : box.classList.contains("qd-flowchart") ? "可横向滚动的流程图" : "可横向滚动的表格";
+    var headings = document.querySelectorAll(".md-content h1, .md-content h2, .md-content h3");
+    var section = null;
+    for (var i = 0; i < headings.length && headings[i].compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING; i++) {
+      section = headings[i];
+    }
+    var name = kind;
+    if (section) {
+      var words = Array.prototype.map.call(section.childNodes, function (n) {
+        return n.nodeType === 1 && n.classList.contains("headerlink") ? "" : n.textContent;
+      });
+      name += "：" + words.join("").trim();
+    }
+    var taken = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[aria-label]"), function (e) { taken[e.getAttribute("aria-label")] = true; });
+    var label = name;
+    for (var n = 2; taken[label]; n++) label = name + "（" + n + "）";
+    return label;
   }
 
   /* 复制引用: the citation sentence and the permanent address, as one line of text. */
