@@ -247,6 +247,8 @@ def test_stencilled_pages_are_the_pages_mkdocs_renders(sample_site: Path, tmp_pa
     built, rendered = _tree(sample_site), _tree(tmp_path / "rendered")
     assert built.keys() == rendered.keys()
     assert [k for k in built if built[k] != rendered[k]] == []
+    modes = [k for k in built if (sample_site / k).stat().st_mode != (tmp_path / "rendered" / k).stat().st_mode]
+    assert modes == []  # files moved into the site, not copied, have the permissions of a copy
     sitemap = built["sitemap.xml"].decode("utf-8")
     assert all(f"/items/{item.code}/</loc>" in sitemap for item in _load(SAMPLE).items)
 

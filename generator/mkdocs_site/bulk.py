@@ -15,6 +15,8 @@ every page through MkDocs: a theme that defeats the stencils costs time, never b
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,17 +37,19 @@ class Bulk:
     groups: list[stencil.Group]
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
     rest: dict[str, tuple[File, Any]]  # source path -> file and its qd_updated, for the pages filled here
+    moves: dict[str, str]  # source -> destination (absolute paths) of files to move, not copy, into the site
     listed: list[File] | None = None
 
     def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
-        """What MkDocs' sitemap would list with every page built: the rest get stand-in pages."""
+        """What MkDocs' sitemap would list with every page built: the rest with the page MkDocs made
+        for them (get_navigation makes one per file; never read) and their date."""
         if self.listed is not None:
             return self.listed
         listed = []
         included = {file.src_uri for file in files.documentation_pages()}
         for file in files.documentation_pages(inclusion=lambda level: True):
             if file.src_uri in self.rest:
-                page = Page(None, file, config)
+                page = file.page or Page(None, file, config)
                 updated = self.rest[file.src_uri][1]
                 if updated:
                     page.update_date = str(updated)
@@ -67,8 +71,15 @@ class Bulk:
             packed.write(xml.read_bytes())
 
 
-def scan(files: Files, in_nav: set[str]) -> Bulk:
-    """Group the generated pages outside the nav; mark all but the probes excluded from MkDocs."""
+def scan(files: Files, in_nav: set[str], config: MkDocsConfig) -> Bulk:
+    """Group the generated pages outside the nav; mark all but the probes excluded from MkDocs.
+
+    Files MkDocs would copy from the (temporary) docs folder are excluded too
+    and later moved into the site instead: the same bytes, without writing them
+    again (thousands of ``.json`` files). Not moved: a file that a page or
+    MkDocs' own sitemap or 404 page would overwrite (MkDocs copies first), and
+    one whose permissions a copy would not keep.
+    """
     keyed: dict[str, tuple[Hashable, stencil.Source]] = {}
     file_of: dict[str, File] = {}
     for file in files.documentation_pages():
@@ -92,7 +103,27 @@ def scan(files: Files, in_nav: set[str]) -> Bulk:
             file = file_of[uri]
             file.inclusion = InclusionLevel.EXCLUDED
             rest[uri] = file, keyed[uri][1].meta.get("qd_updated")
-    return Bulk(groups, probes, rest)
+    return Bulk(groups, probes, rest, _moves(files, config))
+
+
+def _moves(files: Files, config: MkDocsConfig) -> dict[str, str]:
+    """The copied files that can be moved instead (see :func:`scan`); marked excluded."""
+    umask = os.umask(0)
+    os.umask(umask)
+    copied_mode = 0o666 & ~umask  # what shutil.copyfile gives a new file
+    docs = os.path.normpath(config.docs_dir) + os.sep
+    written = {f.dest_uri for f in files.documentation_pages(inclusion=lambda level: True)}
+    written.update(("sitemap.xml", "sitemap.xml.gz", "404.html"))
+    moves = {}
+    for file in list(files):
+        src = file.abs_src_path
+        if (file.is_documentation_page() or not file.inclusion.value > InclusionLevel.DRAFT.value or src is None
+                or not src.startswith(docs) or file.dest_uri in written or os.path.islink(src)
+                or stat.S_IMODE(os.stat(src).st_mode) != copied_mode):
+            continue
+        file.inclusion = InclusionLevel.EXCLUDED
+        moves[src] = str(file.abs_dest_path)
+    return moves
 
 
 def _read(file: File) -> stencil.Source:

@@ -69,7 +69,8 @@ class Deferred:
         Called from on_post_build. Returns False, having written nothing, when
         a stencil does not hold (:mod:`generator.mkdocs_site.bulk`). Otherwise
         the temporary docs folder is emptied meanwhile: MkDocs has read and
-        copied what it needs, and each filled page's source goes once it is read.
+        copied what it needs, ``bulk.moves`` go into the site, and each filled
+        page's source goes once it is read.
         """
         pages, self.pages = self.pages, []
         entries = {entry[0].file.src_uri: entry for entry in pages}
@@ -109,11 +110,15 @@ class Deferred:
             return run
 
         filled = {str(file.abs_src_path) for file, _ in bulk.rest.values()} if bulk else set()
+        moves = bulk.moves if bulk else {}
 
         def clear_job() -> int:
             for top, _, names in os.walk(docs_dir, topdown=False):
-                for path in (os.path.join(top, name) for name in names):
-                    if os.path.normpath(path) not in filled:
+                for path in (os.path.normpath(os.path.join(top, name)) for name in names):
+                    if path in moves:
+                        os.makedirs(os.path.dirname(moves[path]), exist_ok=True)
+                        os.replace(path, moves[path])
+                    elif path not in filled:
                         os.unlink(path)
                 _remove_empty(top)
             return 0
@@ -170,7 +175,7 @@ def _theme_html(env: jinja2.Environment, page: Page, context: TemplateContext, t
 
 def _write(output: str, dest: str) -> None:
     """What MkDocs writes: nothing for an empty page."""
-    if output.strip():
+    if output and not output.isspace():
         path = Path(dest)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
