@@ -4,13 +4,14 @@
 
 Builds the synthetic catalogue (bench/make_catalogue.py) once with the build
 cache, adds one history entry to one item (what an approved adjustment looks
-like), rebuilds with the same cache and prints the rebuild's wall time and
+like), rebuilds into the same folder with the same cache and prints the rebuild's wall time and
 the files added, changed and removed (as `qingdan publish` counts them).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -37,19 +38,21 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     subprocess.run([sys.executable, str(HERE / "make_catalogue.py"), str(args.n), str(catalogue)], check=True)
     options = BuildOptions(cache=cache)
+    site = work / "site"
     start = time.perf_counter()
-    build_site(catalogue, work / "before", options=options)
+    build_site(catalogue, site, options=options)
     first = time.perf_counter() - start
+    shutil.copytree(site, work / "before", copy_function=os.link)  # the first site as it was (builds never write into old files)
     item = sorted(catalogue.joinpath("items").rglob("*.yml"))[args.n // 2]
     text = item.read_text(encoding="utf-8")
     tail = text[text.index("\nhistory:\n"):]
     assert all(not line or line.startswith(("-", " ")) for line in tail.splitlines()[2:]), "history must be last"
     item.write_text(text.rstrip("\n") + "\n" + ENTRY, encoding="utf-8")
     start = time.perf_counter()
-    build_site(catalogue, work / "after", options=options)
+    build_site(catalogue, site, options=options)  # as `qingdan build` again: same --out, same cache
     again = time.perf_counter() - start
-    changes = site_changes(work / "after", work / "before")
-    total = sum(1 for p in (work / "after").rglob("*") if p.is_file())
+    changes = site_changes(site, work / "before")
+    total = sum(1 for p in site.rglob("*") if p.is_file())
     print(f"{args.n} items: first build {first:.1f} s, rebuild after one history entry on {item.stem} {again:.1f} s")
     print(f"  {changes.summary()} of {total}")
     for rel in changes.changed[:40]:
