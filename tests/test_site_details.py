@@ -33,8 +33,9 @@ def test_every_item_page_has_its_own_description(sample_site: Path) -> None:
 
 
 def test_cancelled_banner_ends_in_one_full_stop(sample_site: Path) -> None:
+    """On item pages and their version pages (a version after the cancellation carries the banner too)."""
     banners = 0
-    for path in sorted((sample_site / "items").glob("*/index.html")):
+    for path in sorted((sample_site / "items").rglob("index.html")):
         html = path.read_text(encoding="utf-8")
         if "qd-banner--cancelled" in html:
             banners += 1
@@ -44,8 +45,8 @@ def test_cancelled_banner_ends_in_one_full_stop(sample_site: Path) -> None:
 
 
 def test_redirect_pages_name_the_sites_own_icon(sample_site: Path) -> None:
-    redirects = [p for p in (sample_site / "items").glob("*/index.html") if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")]
-    assert redirects
+    redirects = [p for p in (sample_site / "items").rglob("index.html") if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")]
+    assert any("/v/" in str(p) for p in redirects), "an old code's version pages redirect too"
     for path in redirects:
         (icon,) = parse(path).find("link", rel="icon")
         assert (path.parent / icon["href"]).resolve().is_file()
