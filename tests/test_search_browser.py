@@ -299,7 +299,7 @@ def test_bytes_per_query_within_budget(page: Any, large_site: Path, serve: Calla
     page.goto(base)
     page.wait_for_load_state("networkidle")
     engine = page.evaluate("""() => performance.getEntriesByType('resource')
-        .filter(e => /search\\/search(-ui)?\\.(js|css)/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)""")
+        .filter(e => /search\\/search(-ui|-load)?\\.(js|css)/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)""")
     assert engine > 0
     queries = ["工业园区消防安全隐患登记", "第三十四条", "违规建房", "BX-03-00123", "网格员巡查发现",
                "协助县级部门开展调查取证", "森林防火宣传教育", "指导村（社区）"]
@@ -337,3 +337,70 @@ def test_assignments_are_found_by_their_title(page: Any, base: str, sample: Cata
     results(page, base, q=a.title[-8:])
     assert f"assignments/{a.id}/" in pages_shown(page)
     assert "交办事项" in page.locator(f"a[href$='assignments/{a.id}/']").first.locator("xpath=..").inner_text()
+
+
+# ---- the engine comes when the reader reaches for search (issue 15: a phone downloads little) ----------
+
+SEARCH_SCRIPTS = ("search/search.js", "search/search-ui.js", "search-index/")
+
+
+def recorded(page: Any) -> list[str]:
+    """The URLs the page requests from now on."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def of_search(urls: list[str]) -> list[str]:
+    return [u for u in urls if any(s in u for s in SEARCH_SCRIPTS)]
+
+
+def test_a_page_view_without_search_fetches_no_search_script(page: Any, base: str, sample: Catalogue) -> None:
+    urls = recorded(page)
+    for path in ("", f"items/{sample.items[0].code}/", "townships/"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.mouse.wheel(0, 800)  # reading, scrolling: still nothing of search
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(200)
+    assert any(u.endswith("search/search-load.js") for u in urls)
+    assert of_search(urls) == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_header_search_works_from_a_fresh_page(page: Any, base: str, sample: Catalogue, width: int) -> None:
+    """Click (on a phone: the magnifier) and type at once: the engine arrives and the results show."""
+    item = sample.item["SX-CXJS-001"]
+    urls = recorded(page)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + "townships/")
+    page.wait_for_load_state("networkidle")
+    assert of_search(urls) == []
+    if width < 800:
+        page.locator("label.md-header__button[for=__search]").click()
+    else:
+        page.locator("[data-qd-search-input]").click()
+    page.keyboard.type(item.name)
+    page.wait_for_function("q => document.querySelector('[data-qd-search]').dataset.qdDone === q", arg=item.name)
+    hits = page.locator("[data-qd-search-list] .qd-hit__link")
+    assert hits.first.is_visible()
+    assert item.code in page.locator("[data-qd-search-list]").inner_text()
+    assert any(u.endswith("search/search.js") for u in urls)
+    hits.filter(has_text=item.code).first.click()
+    page.wait_for_url(f"**/items/{item.code}/")
+
+
+def test_without_javascript_the_header_box_leads_to_the_search_page(chromium: Any, sample_site: Path,
+                                                                    serve: Callable[..., str]) -> None:
+    base = serve(sample_site)
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(base + "townships/")
+        page.locator("[data-qd-search-input]").fill("森林防火")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=" + quote("森林防火"))
+        assert "搜索需要浏览器启用 JavaScript" in page.locator("article").inner_text()
+    finally:
+        context.close()

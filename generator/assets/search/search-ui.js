@@ -223,21 +223,18 @@
         box.dataset.qdDone = q; // results for q are on screen (tests and bench wait for this)
       } catch (err) { failed(status, err); }
     }
-    input.addEventListener("focus", function () { open(true); S.loadManifest().catch(function () {}); });
+    function focused() { open(true); S.loadManifest().catch(function () {}); }
+    input.addEventListener("focus", focused);
     input.addEventListener("input", debounce(run, 60));
-    if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); else input.blur(); });
     form.addEventListener("reset", function () { setTimeout(run, 0); input.focus(); });
     form.addEventListener("submit", function (e) {
       var first = list.querySelector("a.qd-hit__link");
       if (first && input.value.trim() && !box.closest(".qd-search-page")) { e.preventDefault(); first.click(); }
     });
     keyboard(input, list, function () { open(false); input.blur(); });
-    document.addEventListener("keydown", function (e) {
-      var t = e.target;
-      if (e.key === "/" && !(t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) {
-        e.preventDefault(); open(true); input.focus();
-      }
-    });
+    // search-load.js loads this file when the reader reaches for the box: catch up with what happened since.
+    if (document.activeElement === input) focused();
+    if (input.value.trim()) run();
   }
 
   // ---- search page -------------------------------------------------------------

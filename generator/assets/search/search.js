@@ -254,11 +254,16 @@
 
   // ---- matching --------------------------------------------------------------
 
-  /** The items holding every gram of every run (and every filter), best first. */
+  /**
+   * The items holding every gram of every run (and every filter), best first; ``joined`` (junction
+   * grams) only rank. ``filterBits`` and ``joined`` may be promises, fetched alongside the grams.
+   */
   async function match(m, terms, filterBits, joined) {
     var perTerm = terms.map(function (t) { return queryGrams(t, m.maxGram); });
     var all = Array.from(new Set([].concat.apply([], perTerm)));
     var found = await Promise.all(all.map(function (g) { return gram(m, g); }));
+    joined = (await joined).filter(Boolean);
+    filterBits = (await filterBits).filter(Boolean);
     var recs = new Map(all.map(function (g, i) { return [g, found[i]]; }));
     var cand = new Uint32Array((m.size + 31) >>> 5).fill(0xffffffff);
     var missing = false;
@@ -378,22 +383,21 @@
     if (!terms.length) return out;
     var code = terms.join("");
     var wanted = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
-    var pre = await Promise.all([
-      codeLookup(m, code),
-      Promise.all(wanted.map(function (k) { return facetBits(m, k, filters[k]); })),
-      Promise.all(junctions(query).map(function (g) { return gram(m, g); })),
-      synonymList(m),
-    ]);
-    var pinned = pre[0], filterBits = pre[1].filter(Boolean);
-    var exact = await match(m, terms, filterBits, pre[2].filter(Boolean));
+    // Everything the query needs is fetched at once: one round trip after the manifest, not two or three.
+    var synonymsLoaded = synonymList(m), pinnedLoaded = codeLookup(m, code);
+    var joined = Promise.all(junctions(query).map(function (g) { return gram(m, g); }));
+    var filtersLoaded = Promise.all(wanted.map(function (k) { return facetBits(m, k, filters[k]); }));
+    var exactLoaded = match(m, terms, filtersLoaded, joined);
+    var variants = synonymVariants(await synonymsLoaded, terms);
+    var moreLoaded = Promise.all(variants.map(function (v) { return match(m, v.terms, filtersLoaded, []); }));
+    var exact = await exactLoaded, pinned = await pinnedLoaded, more = await moreLoaded;
+    var filterBits = (await filtersLoaded).filter(Boolean);
     var ids = exact.ids, seen = new Set(ids);
     if (pinned >= 0 && filterBits.every(function (b) { return has(b, pinned); })) {
       ids = [pinned].concat(ids.filter(function (id) { return id !== pinned; }));
       out.code = code;
     }
     var marks = terms.slice();
-    var variants = synonymVariants(pre[3], terms);
-    var more = await Promise.all(variants.map(function (v) { return match(m, v.terms, filterBits, []); }));
     more.forEach(function (r, i) {
       var fresh = r.ids.filter(function (id) { return !seen.has(id); });
       if (!r.ids.length) return;
