@@ -149,7 +149,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
-                   stencils=options.stencils)
+                   stencils=options.stencils, previous=out if out.is_dir() else None)
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache))
         # --- post-build steps (search index, …): see POST_BUILD ---

@@ -272,3 +272,26 @@ def test_a_theme_that_defeats_the_stencils_costs_time_not_bytes(tmp_path: Path) 
     assert [k for k in built if built[k] != rendered[k]] == []
     item = _load(SAMPLE).items[0]
     assert f'content="{item.code.upper()} ' in built[f"items/{item.code}/index.html"].decode("utf-8")
+
+
+def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tmp_path: Path) -> None:
+    """Building over the previous site hard-links the files whose bytes come out the same (an upload
+    by size and time moves nothing for them); bytes are always compared, so a damaged file is rewritten."""
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(SAMPLE, catalogue)
+    out = build_site(catalogue, tmp_path / "site")
+    items = _load(catalogue).items
+    kept, damaged, changed = (f"items/{item.code}/index.html" for item in items[:3])
+    before = {name: (out / name).stat() for name in (kept, damaged)}
+    (out / damaged).write_bytes(b"x" * before[damaged].st_size)  # same size, other bytes
+    source = next(catalogue.joinpath("items").rglob(f"{items[2].code}.yml"))
+    source.write_text(source.read_text(encoding="utf-8").replace(items[2].name, items[2].name + "（调整）", 1), encoding="utf-8")
+    build_site(catalogue, out)
+    fresh = build_site(catalogue, tmp_path / "fresh")
+    rebuilt, expected = _tree(out), _tree(fresh)
+    assert rebuilt.keys() == expected.keys()
+    assert [k for k in rebuilt if rebuilt[k] != expected[k]] == []
+    assert items[2].name + "（调整）" in rebuilt[changed].decode("utf-8")
+    now = (out / kept).stat()
+    assert (now.st_ino, now.st_mtime_ns) == (before[kept].st_ino, before[kept].st_mtime_ns)
+    assert (out / damaged).stat().st_ino != before[damaged].st_ino

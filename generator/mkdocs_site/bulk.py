@@ -37,7 +37,7 @@ class Bulk:
     groups: list[stencil.Group]
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
     rest: dict[str, tuple[File, Any]]  # source path -> file and its qd_updated, for the pages filled here
-    moves: dict[str, str]  # source -> destination (absolute paths) of files to move, not copy, into the site
+    moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) of files to move, not copy
     listed: list[File] | None = None
 
     def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
@@ -106,7 +106,7 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig) -> Bulk:
     return Bulk(groups, probes, rest, _moves(files, config))
 
 
-def _moves(files: Files, config: MkDocsConfig) -> dict[str, str]:
+def _moves(files: Files, config: MkDocsConfig) -> dict[str, tuple[str, str]]:
     """The copied files that can be moved instead (see :func:`scan`); marked excluded."""
     umask = os.umask(0)
     os.umask(umask)
@@ -122,7 +122,7 @@ def _moves(files: Files, config: MkDocsConfig) -> dict[str, str]:
                 or stat.S_IMODE(os.stat(src).st_mode) != copied_mode):
             continue
         file.inclusion = InclusionLevel.EXCLUDED
-        moves[src] = str(file.abs_dest_path)
+        moves[src] = str(file.abs_dest_path), file.dest_uri
     return moves
 
 

@@ -21,11 +21,13 @@ and ``File.abs_dest_path``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
@@ -63,7 +65,7 @@ class Deferred:
         return True
 
     def flush(self, env: jinja2.Environment, post_page: Callable[[str, Page], str], progress: Callable[[str], None],
-              docs_dir: str, *, parallel: bool, bulk: Bulk | None) -> bool:
+              docs_dir: str, *, parallel: bool, bulk: Bulk | None, previous: str | None) -> bool:
         """Render every kept page and fill the pages MkDocs left to ``bulk``, on forked workers if ``parallel``.
 
         Called from on_post_build. Returns False, having written nothing, when
@@ -71,7 +73,12 @@ class Deferred:
         the temporary docs folder is emptied meanwhile: MkDocs has read and
         copied what it needs, ``bulk.moves`` go into the site, and each filled
         page's source goes once it is read.
+
+        ``previous`` is the site this build replaces: a file whose bytes come
+        out the same as there is a hard link to that file, not written again
+        (:class:`Output`), so a rebuild leaves unchanged files as they were.
         """
+        out = Output(previous)
         pages, self.pages = self.pages, []
         entries = {entry[0].file.src_uri: entry for entry in pages}
 
@@ -83,14 +90,14 @@ class Deferred:
         if None in made:
             return False
         for uri, html in done.items():
-            _write(html, entries[uri][0].file.abs_dest_path)
+            out.write(html, entries[uri][0].file)
         todo = [entry for entry in pages if entry[0].file.src_uri not in done]
         fills = [(uri, used) for group, used in zip(bulk.groups, made, strict=True) for uri in group.rest] if bulk else []
 
         def render_job(start: int, stop: int) -> Job:
             def run() -> int:
                 for entry in todo[start:stop]:
-                    _write(render(entry), entry[0].file.abs_dest_path)
+                    out.write(render(entry), entry[0].file)
                 return stop - start
 
             return run
@@ -102,7 +109,7 @@ class Deferred:
                     file = bulk.rest[uri][0]
                     page = stencil.read(file.content_string, file.url)
                     assert page is not None and used is not None  # read the same way when it was planned
-                    _write(used.fill(page), file.abs_dest_path)
+                    out.write(used.fill(page), file)
                     os.unlink(str(file.abs_src_path))
                     _remove_empty(os.path.dirname(str(file.abs_src_path)))
                 return stop - start
@@ -116,8 +123,7 @@ class Deferred:
             for top, _, names in os.walk(docs_dir, topdown=False):
                 for path in (os.path.normpath(os.path.join(top, name)) for name in names):
                     if path in moves:
-                        os.makedirs(os.path.dirname(moves[path]), exist_ok=True)
-                        os.replace(path, moves[path])
+                        out.move(path, *moves[path])
                     elif path not in filled:
                         os.unlink(path)
                 _remove_empty(top)
@@ -173,12 +179,42 @@ def _theme_html(env: jinja2.Environment, page: Page, context: TemplateContext, t
         page.active = False
 
 
-def _write(output: str, dest: str) -> None:
-    """What MkDocs writes: nothing for an empty page."""
-    if output and not output.isspace():
-        path = Path(dest)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+class Output:
+    """Writes what MkDocs writes (nothing for an empty page), linking files unchanged since ``previous``."""
+
+    def __init__(self, previous: str | None) -> None:
+        self.previous = previous
+
+    def write(self, output: str, file: File) -> None:
+        if output and not output.isspace():
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            dest = str(file.abs_dest_path)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if not self._link(data, file.dest_uri, dest):
+                Path(dest).write_bytes(data)
+
+    def move(self, src: str, dest: str, dest_uri: str) -> None:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if self.previous is not None and self._link(Path(src).read_bytes(), dest_uri, dest):
+            os.unlink(src)
+        else:
+            os.replace(src, dest)
+
+    def _link(self, data: bytes, dest_uri: str, dest: str) -> bool:
+        """Hard-link ``dest`` to the previous site's file if that holds ``data`` (read and compared: never assumed)."""
+        if self.previous is None:
+            return False
+        old = os.path.join(self.previous, dest_uri)
+        try:
+            if not stat.S_ISREG(os.lstat(old).st_mode) or os.path.getsize(old) != len(data):
+                return False
+            with open(old, "rb") as held:
+                if held.read() != data:
+                    return False
+            os.link(old, dest)
+        except OSError:  # none there, or the file system has no hard links: write
+            return False
+        return True
 
 
 def with_placeholder(env: jinja2.Environment) -> jinja2.Environment:

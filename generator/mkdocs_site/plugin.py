@@ -50,8 +50,10 @@ def _trim(text: str) -> str:
 
 
 class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    def __init__(self, say: Callable[[str], None], *, parallel: bool, markdown_all: bool, stencils: bool) -> None:
+    def __init__(self, say: Callable[[str], None], *, parallel: bool, markdown_all: bool, stencils: bool,
+                 previous: str | None = None) -> None:
         super().__init__()
+        self.previous = previous
         self.say = say
         self.markdown_all = markdown_all
         self.parallel = parallel
@@ -115,7 +117,8 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def post_page(output: str, page: Page) -> str:
             return str(config.plugins.on_post_page(output, page=page, config=config))
 
-        if not self.deferred.flush(self.env, post_page, self.say, config.docs_dir, parallel=self.parallel, bulk=self.bulk):
+        if not self.deferred.flush(self.env, post_page, self.say, config.docs_dir, parallel=self.parallel, bulk=self.bulk,
+                                   previous=self.previous):
             self.retry = True
         elif self.bulk is not None and self.bulk.rest and self.files is not None:
             self.bulk.rewrite_sitemap_gz(self.files, config)

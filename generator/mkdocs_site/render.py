@@ -32,13 +32,14 @@ def _source_date(day: date) -> Iterator[None]:
 
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
-               *, parallel: bool, markdown_all: bool = False, stencils: bool = True) -> None:
+               *, parallel: bool, markdown_all: bool = False, stencils: bool = True, previous: Path | None = None) -> None:
     """Build the site ``config_dict`` describes (its docs_dir must be temporary: the build deletes from it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
     Python-Markdown over generated pages too (they come out the same); ``stencils``
     fills alike pages from one theme rendering, outside MkDocs (off: MkDocs
-    reads and renders every page, the reference).
+    reads and renders every page, the reference). ``previous``: the site
+    this build replaces, whose unchanged pages are hard-linked, not written again.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -57,7 +58,8 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
             for bulk in (stencils, False):  # a stencil that did not hold: again, every page through MkDocs
                 config = load_config(str(config_file))
                 escape_text(config)
-                plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk)
+                plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk,
+                                       previous=str(previous) if previous is not None else None)
                 config.plugins["qingdan"] = plugin
                 build(config)
                 if not plugin.retry:
