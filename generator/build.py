@@ -26,7 +26,7 @@ from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
-def precompress_assets(site_dir: Path, cat: Catalogue) -> None:
+def precompress_assets(site_dir: Path, cat: Catalogue, options: BuildOptions) -> None:
     """``assets/**/*.css|js|svg`` of 1 KB or more also as ``.gz`` (no name, no time: deterministic).
 
     For servers that send a ready ``.gz`` but do not compress (nginx ``gzip_static``; docs/hosting.md).
@@ -36,9 +36,9 @@ def precompress_assets(site_dir: Path, cat: Catalogue) -> None:
             path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
 
 
-# Post-build steps, called as step(site_dir, cat) after MkDocs has written the
+# Post-build steps, called as step(site_dir, cat, options) after MkDocs has written the
 # site and before it replaces --out; an exception fails the build and --out stays as it was.
-POST_BUILD: list[Callable[[Path, Catalogue], Any]] = [
+POST_BUILD: list[Callable[[Path, Catalogue, BuildOptions], Any]] = [
     search_step.index_site,  # static n-gram search index (docs/decisions/search.md)
     precompress_assets,
 ]
@@ -155,7 +155,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")
-            step(site_dir, cat)
+            step(site_dir, cat, options)
         _swap(site_dir, out)
         say(f"完成：网站已写入 {out}")
         say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")

@@ -6,8 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.citations import cn_numeral
-from generator.search.index import build_index, fnv1a
+from generator.search.index import Index, build_index, fnv1a
 from generator.search.text import article_names, compact, item_text, joined, norm, runs
 from generator.search.write import index_site
 from generator.validate import check
@@ -134,6 +136,39 @@ def test_one_edited_item_changes_only_its_own_index_files(tmp_path: Path) -> Non
     kept = set(after) & set(before) - {"search-index/meta.json"}
     assert all(before[rel] == after[rel] for rel in kept)
     assert any(rel.startswith("search-index/d/") for rel in kept) and any(rel.startswith("search-index/g/") for rel in kept)
+
+
+def _same(a: Index, b: Index) -> bool:
+    return a.files == b.files and a.manifest == b.manifest
+
+
+def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both cores, small blocks, a cold, warm and damaged cache: every way gives the one-process bytes."""
+    from generator.cache import Cache
+    from generator.search import index
+
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    plain = build_index(cat)
+    monkeypatch.setattr(index, "DOC_CHUNK", 8)  # the sample's items in many blocks, its grams in many windows
+    monkeypatch.setattr(index, "GRAM_CHUNK", 100)
+    assert _same(build_index(cat), plain)
+    assert _same(build_index(cat, parallel=True), plain)
+    folder = tmp_path / "cache"
+    assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
+    entries = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert len(entries) == -(-len(cat.items) // 8)  # one entry per block of items
+    assert _same(build_index(cat, cache=Cache(folder)), plain)
+    for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
+        data = entry.read_bytes()
+        entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
+    assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
+    # An edited item: its block is made again (a new entry), the others are read, the bytes are a clean build's.
+    cat.item["SX-CXJS-001"].keywords.append("宅前堆物")
+    edited = build_index(cat, cache=Cache(folder))
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 1
+    monkeypatch.undo()
+    assert _same(edited, build_index(cat)) and not _same(edited, plain)
 
 
 def _reads(char: str) -> set[str]:

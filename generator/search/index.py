@@ -33,16 +33,21 @@ township, department, law and category pages (shown above items).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import math
+import sys
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from generator.cache import Cache
+from generator.cache import key as cache_key
 from generator.model import Catalogue, Item
+from generator.parallel import results
 from generator.search.forgiving import manifest_part
 from generator.search.text import (
     ItemText,
@@ -60,6 +65,8 @@ SNIPPETS_PER_FILE = 32
 SHARD_TARGET = 1000  # zlib-1 bytes per gram file, on average: a query fetches one per 3-gram (~1.6 KB as gz -9 in hashed groups)
 CODES_PER_FILE = 256
 MAX_GRAM = 3
+DOC_CHUNK = 512  # items per job of the posting-list step and per cache entry: a changed item redoes its block
+GRAM_CHUNK = 2048  # grams per job of the encoding step
 
 
 def fnv1a(text: str) -> int:
@@ -182,32 +189,80 @@ def pages(cat: Catalogue) -> list[list[object]]:
     return out
 
 
-def build_index(cat: Catalogue) -> Index:
-    items = sorted(cat.items, key=lambda i: i.code)
-    size = len(items)
+def _invert(texts: Sequence[ItemText], start: int) -> bytes:
+    """The posting lists of items ``start`` … (their texts), packed: grams, counts, then the item numbers.
+
+    ``[grams, body counts, title counts]`` as JSON, a newline, every gram's item numbers
+    (array ``I``, this machine's byte order), then its title items the same way.
+    """
     body_of: dict[str, array[int]] = {}
     title_of: dict[str, array[int]] = {}
-    chars: set[str] = set()
-    for number, item in enumerate(items):
-        text: ItemText = item_text(cat, item)
+    for number, text in enumerate(texts, start):
         title = set().union(*map(_grams, text.title))
         body = title.union(*map(_grams, text.body), *map(_grams, text.typed))
         for g in body:
             body_of.setdefault(g, array("I")).append(number)
         for g in title:
             title_of.setdefault(g, array("I")).append(number)
-        chars.update(g for g in body if len(g) == 1)
+    order = sorted(body_of)
+    empty = array("I")
+    head = json_bytes([order, [len(body_of[g]) for g in order], [len(title_of.get(g, empty)) for g in order]])
+    return b"".join([head, b"\n", *(body_of[g].tobytes() for g in order), *(title_of.get(g, empty).tobytes() for g in order)])
 
-    records = {g: bytes([len(g.encode())]) + g.encode() + postings(ids, size) + _title_flags(ids, title_of.get(g))
-               for g, ids in body_of.items()}
-    ordered = b"".join(records[g] for g in sorted(records))
+
+def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> bytes:
+    """:func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged."""
+    texts = [item_text(cat, i) for i in items[start : start + DOC_CHUNK]]
+    name = cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts]))
+    return cache.get_or_make("search", name, lambda: _invert(texts, start))
+
+
+def _merge(part: bytes, body_of: dict[str, array[int]], title_of: dict[str, array[int]]) -> None:
+    head, _, data = part.partition(b"\n")
+    order, body_counts, title_counts = json.loads(head)
+    view, at, width = memoryview(data), 0, array("I").itemsize
+    for counts, lists in ((body_counts, body_of), (title_counts, title_of)):
+        for g, n in zip(order, counts, strict=True):
+            if n:
+                lists.setdefault(g, array("I")).frombytes(view[at : at + n * width])
+                at += n * width
+
+
+def _record(g: str, ids: array[int], title: array[int] | None, size: int) -> bytes:
+    return bytes([len(g.encode())]) + g.encode() + postings(ids, size) + _title_flags(ids, title)
+
+
+def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None = None) -> Index:
+    """The index of ``cat``; ``parallel`` uses both cores (forked workers), ``cache`` keeps each
+    block of items' posting lists for the next build. Neither changes a byte of the result."""
+    items = sorted(cat.items, key=lambda i: i.code)
+    size = len(items)
+    store = cache or Cache(None)
+    body_of: dict[str, array[int]] = {}
+    title_of: dict[str, array[int]] = {}
+    blocks = [functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)]
+    for part in results(blocks, parallel=parallel):  # in item order, so every list stays ascending
+        _merge(part, body_of, title_of)
+    chars = {g for g in body_of if len(g) == 1}
+
+    grams = sorted(body_of)
+    windows = [grams[i : i + GRAM_CHUNK] for i in range(0, len(grams), GRAM_CHUNK)]
+
+    def encode(window: list[str]) -> list[bytes]:
+        return [_record(g, body_of[g], title_of.get(g), size) for g in window]
+
+    records: dict[str, bytes] = {}
+    for window, encoded in zip(windows, results([functools.partial(encode, w) for w in windows], parallel=parallel),
+                               strict=True):
+        records.update(zip(window, encoded, strict=True))
+    ordered = b"".join(records[g] for g in grams)
     shards = shard_count(len(zlib.compress(ordered, 1)))
     grouped: dict[int, list[str]] = {n: [] for n in range(shards)}
-    for g in records:
+    for g in grams:
         grouped[fnv1a(g) % shards].append(g)
     index = Index()
     for n, names in grouped.items():
-        index.files[f"g/{n}"] = gz(b"".join(records[g] for g in sorted(names)))
+        index.files[f"g/{n}"] = gz(b"".join(records[g] for g in names))
 
     for start in range(0, size, DOCS_PER_FILE):
         chunk = [doc_record(cat, i) for i in items[start : start + DOCS_PER_FILE]]

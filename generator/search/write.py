@@ -1,6 +1,6 @@
 """Search step of ``qingdan build``: writes the static search index into the built site.
 
-Called by generator/build.py after ``mkdocs build`` as ``index_site(site_dir, cat)``.
+Called by generator/build.py after ``mkdocs build`` as ``index_site(site_dir, cat, options)``.
 The index (generator/search/index.py) is built from the model, not from the HTML,
 so it takes seconds and little memory for 16,000 items. The browser side is
 generator/assets/search/search.js and search-ui.js (copied to assets/qingdan/search/
@@ -21,9 +21,14 @@ import json
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from generator.cache import Cache
 from generator.model import Catalogue
 from generator.search.index import Index, build_index, gz, json_bytes
+
+if TYPE_CHECKING:
+    from generator.build import BuildOptions
 
 log = logging.getLogger("qingdan")
 FOLDER = "search-index"
@@ -59,8 +64,12 @@ def physical_files(index: Index) -> tuple[dict[str, bytes], dict[str, object]]:
     return files, {**index.manifest, "names": names, "nameChars": NAME_CHARS}
 
 
-def index_site(site_dir: Path, cat: Catalogue) -> None:
-    index = build_index(cat)
+def index_site(site_dir: Path, cat: Catalogue, options: BuildOptions | None = None) -> None:
+    """Write ``search-index/`` into ``site_dir``; ``options`` say whether to fork and where the cache is."""
+    from generator.build import BuildOptions
+
+    options = options or BuildOptions()
+    index = build_index(cat, parallel=len(cat.items) >= options.parallel_from, cache=Cache(options.cache))
     files, manifest = physical_files(index)
     packed = gz(json_bytes(manifest))
     manifest_path = f"manifest-{digest(packed, 12)}.bin"
