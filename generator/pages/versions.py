@@ -182,7 +182,8 @@ def _unrecorded_html(item: Item, change: Change, current: VersionView) -> str:
     title = escape(f"{item.code} {item.name}（{change.date.isoformat()} 的版本）")
     return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{title}</title>\n"
-            f'<link rel="canonical" href="{escape(current.url or target)}">\n<meta name="robots" content="noindex">\n{ICON}</head>\n<body>\n'
+            f'<link rel="canonical" href="{escape(current.url or target)}">\n'
+            f'<meta name="robots" content="noindex">\n{ICON}</head>\n<body>\n'
             f"<h1>{title}</h1>\n"
             f"<p>本站没有保存事项 {escape(item.code)} 在 {change.date.isoformat()} 时的原文（清单不在 git 版本库中，只保留现行文本）。"
             f"这一天的变更：{escape(ACTION_LABELS.get(change.action, change.action))}，批准文件 {escape(change.approval)}"
