@@ -295,3 +295,14 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tm
     now = (out / kept).stat()
     assert (now.st_ino, now.st_mtime_ns) == (before[kept].st_ino, before[kept].st_mtime_ns)
     assert (out / damaged).stat().st_ino != before[damaged].st_ino
+
+
+def test_a_character_beyond_u_ffff_in_a_title_shows_as_itself(minimal_copy: Path, tmp_path: Path) -> None:
+    """Front matter keeps such a character whole (JSON would escape it as a surrogate pair, which
+    MkDocs' YAML reader keeps as two broken characters)."""
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("name: 森林防火巡查", "name: 森林防火巡查𠀀", 1), encoding="utf-8")
+    site = build_site(minimal_copy, tmp_path / "site")
+    html = (site / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
+    assert "<title>T-001 森林防火巡查𠀀" in html
+    assert "&#55" not in html

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -130,10 +131,22 @@ def write_page(
         head["qd_published"] = published.isoformat()
         head["qd_published_text"] = cn_date(published)
     head.update(meta or {})
-    lines = ["---"] + [f"{k}: {json.dumps(v)}" for k, v in head.items()] + ["---", "", body.strip(), ""]
+    lines = ["---"] + [f"{k}: {front_value(v)}" for k, v in head.items()] + ["---", "", body.strip(), ""]
     path = docs_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+_PAIR = re.compile(r"\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}")
+
+
+def front_value(value: Any) -> str:
+    """``value`` as front matter: JSON, which YAML reads alike, but a character beyond U+FFFF as itself.
+
+    JSON escapes such a character as a surrogate pair, which YAML (MkDocs' reader)
+    would keep as two lone surrogates: the page would show two broken characters.
+    """
+    return _PAIR.sub(lambda pair: str(json.loads(f'"{pair.group(0)}"')), json.dumps(value))
 
 
 def render(env: jinja2.Environment, template: str, rel: str, **context: Any) -> str:
