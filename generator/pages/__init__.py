@@ -27,6 +27,7 @@ dropped at build time). Post-build steps (search indexing) are listed in
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -63,30 +64,34 @@ def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] 
                 *, parallel: bool = False, cache: Cache | None = None, charts: Cache | None = None) -> int:
     """Write every generated page into ``docs_dir``; returns the item count.
 
-    The side writers, the list pages and the item pages (in chunks) are
-    independent jobs; with ``parallel`` they run on forked workers.
+    Each side writer, each list writer and each chunk of item pages is an
+    independent job; with ``parallel`` they run on forked workers.
     """
     env = make_env(cat)
     env.globals["build_cache"] = cache or Cache(None)
     env.globals["chart_store"] = charts  # flowcharts, shared with the version pages (generator.flowchart.svg.draw)
     updated = last_date(cat)
 
-    def side_pages() -> int:
-        for writer in SIDE_WRITERS:
-            writer(cat, docs_dir, env)
-        return 0
+    def page_job(write: Callable[[], None]) -> Job:
+        def run() -> int:
+            write()
+            return 0
 
-    def core_pages() -> int:
-        write_home(cat, docs_dir, env, updated)
-        write_all_items(cat, docs_dir, env, updated)
-        write_categories(cat, docs_dir, env, updated)
-        write_departments(cat, docs_dir, env, updated)
-        write_townships(cat, docs_dir, env, updated)
-        write_laws(cat, docs_dir, env, updated)
-        write_workflow(cat, docs_dir, env, updated)
-        write_redirects(cat, docs_dir)
-        return 0
+        return run
 
-    jobs: list[Job] = [side_pages, core_pages, *item_jobs(cat, docs_dir, env)]
+    # One job per writer, so the cores share them (at 16,000 items downloads, townships, handbooks
+    # and laws take 2-5 s each: one job for all of them left a core idle), then item pages in chunks.
+    site_wide: list[Callable[[], None]] = [
+        *(partial(writer, cat, docs_dir, env) for writer in SIDE_WRITERS),
+        partial(write_townships, cat, docs_dir, env, updated),
+        partial(write_laws, cat, docs_dir, env, updated),
+        partial(write_departments, cat, docs_dir, env, updated),
+        partial(write_home, cat, docs_dir, env, updated),
+        partial(write_all_items, cat, docs_dir, env, updated),
+        partial(write_categories, cat, docs_dir, env, updated),
+        partial(write_workflow, cat, docs_dir, env, updated),
+        partial(write_redirects, cat, docs_dir),
+    ]
+    jobs: list[Job] = [*map(page_job, site_wide), *item_jobs(cat, docs_dir, env)]
     run_jobs(jobs, parallel=parallel, progress=progress, message="已生成 {done}/{n} 个事项页面", total=len(cat.items))
     return len(cat.items)
