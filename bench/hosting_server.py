@@ -4,10 +4,11 @@
 
 Like the guide's nginx example: a ready ``.gz`` beside a file is sent as is
 (``gzip_static on``), other text (HTML, CSS, JS, JSON, XML, SVG) is compressed
-on the fly (``gzip on``, zlib level 6 as Apache's mod_deflate), fingerprinted
-assets get ``immutable`` and everything else ``no-cache``, an unchanged file
-answers 304, and a missing one gets ``404.html``. Used by bench/lighthouse.sh
-and bench/page_bytes.py; a bench helper, not part of the generator.
+on the fly (``gzip on``, zlib level 6 as Apache's mod_deflate), caching as the
+guide's table (fingerprinted files ``immutable``, ``assets/qingdan/`` an hour,
+everything else ``no-cache``), an unchanged file answers 304, and a missing
+one gets ``404.html``. Used by bench/lighthouse.sh and bench/page_bytes.py; a
+bench helper, not part of the generator.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
-FINGERPRINT = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$|/search-index/v-[^/]+/")
+FINGERPRINT = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$|^/search-index/.+-[0-9a-f]{6,}\.bin$")
+HOURLY = re.compile(r"^/assets/qingdan/")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -60,10 +62,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Last-Modified", stamp)
-        immutable = status == 200 and FINGERPRINT.search(self.path)
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
+        self.send_header("Cache-Control", self.cache_control(status))
         self.end_headers()
         return _Body(body)
+
+
+    def cache_control(self, status: int) -> str:
+        """The hosting guide's table: fingerprinted files for a year, the site's own assets for an hour."""
+        url = self.path.split("?", 1)[0]
+        if status == 200 and FINGERPRINT.search(url):
+            return "public, max-age=31536000, immutable"
+        if status == 200 and HOURLY.search(url):
+            return "public, max-age=3600"
+        return "no-cache"
 
 
 class _Body:

@@ -3,11 +3,10 @@
     python bench/page_bytes.py SITE [--chromium /usr/bin/chromium]
 
 Serves SITE the way docs/hosting.md configures a server (bench/hosting_server.py:
-ready ``.gz`` files as nginx ``gzip_static``, gzip for other text, ``immutable``
-for fingerprinted assets, ``no-cache`` for the rest, 304 for unchanged files),
-then in a fresh browser profile: a first visit to an item page (cold cache), a
-second item page, and the home page. For each view it
-prints the bytes on the wire (compressed, headers excluded) and the requests,
+ready ``.gz`` files as nginx ``gzip_static``, gzip for other text, the guide's
+cache headers, 304 for unchanged files), then in a fresh browser profile: a
+first visit to an item page (cold cache), a second item page, and the home
+page. For each view it prints the bytes on the wire (compressed, headers excluded) and the requests,
 so a file that grows with the catalogue (sitemap.xml, an index) stands out.
 """
 
