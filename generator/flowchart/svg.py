@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+from functools import lru_cache
 
 from generator.cache import Cache, key
 from generator.flowchart import paging
@@ -37,6 +38,7 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).translate(_MARKDOWN)
 
 
+@lru_cache(maxsize=65536)  # a chart writes ~230 numbers, mostly the same coordinates again
 def _n(v: float) -> str:
     """Stable number text: at most one decimal, no trailing zero."""
     r = round(v, 1)
