@@ -61,8 +61,9 @@ def compare_policy(old: Catalogue, new: Catalogue) -> list[Problem]:
     """The policy on two loaded catalogues (pure)."""
     problems: list[Problem] = []
     pairs, _, removed = match_items(old, new)
+    alias = _aliases(new)
     for before, after in pairs:
-        problems += _pair_problems(_renamed(before, new), after)
+        problems += _pair_problems(_renamed(before, alias), after)
     new_urls = {i.code for i in new.items} | {c for i in new.items for c in i.formerly}
     old_owner = {c: i for i in old.items for c in i.formerly}
     reported: set[str] = set()  # codes whose URLs an item rule below already speaks for
@@ -90,11 +91,14 @@ def _also(item: Item) -> str:
     return f"（及曾用编码 {'、'.join(item.formerly)} 的网址）" if item.formerly else ""
 
 
-def _renamed(item: Item, new: Catalogue) -> Item:
-    """``item`` with the ids that ``new`` renamed (``formerly``) written as their new ids:
+def _aliases(new: Catalogue) -> dict[str, dict[str, str]]:
+    """Per kind of record, each id that ``new`` renamed (``formerly``) -> its new id."""
+    return {kind: {old: rec.id for rec in new.records(kind) for old in rec.formerly} for kind in RECORD_KINDS}
+
+
+def _renamed(item: Item, alias: dict[str, dict[str, str]]) -> Item:
+    """``item`` with renamed ids (see :func:`_aliases`) written as their new ids:
     renaming a category or department is not a change of the items that name it."""
-    alias: dict[str, dict[str, str]] = {
-        kind: {old: rec.id for rec in new.records(kind) for old in rec.formerly} for kind in RECORD_KINDS}
     if not any(alias.values()):
         return item
 
