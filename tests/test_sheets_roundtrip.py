@@ -180,3 +180,18 @@ def test_a_text_longer_than_an_excel_cell_is_refused_not_cut(minimal_copy: Path,
     err = capsys.readouterr().err
     assert "“条文”表第 3 行第 3 列" in err and "33000" in err and "32767" in err
     assert not out.exists()
+
+
+def test_the_site_still_builds_with_such_a_text_and_its_download_says_what_was_cut(minimal_copy: Path, tmp_path: Path) -> None:
+    from generator.build import build_site
+    from generator.sheets.export import CELL_MAX, CUT_MARK
+
+    law = minimal_copy / "laws" / "forest-fire-regulation.yml"
+    law.write_text(law.read_text(encoding="utf-8") + "  '21': " + "林" * 33000 + "\n", encoding="utf-8")
+    site = build_site(minimal_copy, tmp_path / "site")  # a valid catalogue: the download must not stop the site
+    page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "“条文”表第 3 行第 3 列的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" in page
+    ws = load_workbook(site / "downloads" / "qingdan.xlsx", read_only=True)["条文"]
+    cell = [row for row in ws.iter_rows(values_only=True)][2][2]
+    assert len(cell) == CELL_MAX and cell.endswith(CUT_MARK) and cell.startswith("林" * 100)
+    assert "林" * 33000 in (site / "downloads" / "qingdan.json").read_text(encoding="utf-8")

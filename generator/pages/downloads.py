@@ -40,9 +40,10 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
     folder.mkdir(parents=True, exist_ok=True)
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
+    workbook, cut = _workbook(cat, cache)
     files = [
-        (f"{BASENAME}.xlsx", "Excel 工作簿", cache.get_or_make("xlsx", key(repr(cat)), lambda: export.xlsx_bytes(cat)),
-         "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"),
+        (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
+         + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
         (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
         (f"{BASENAME}.json", "JSON", jsondata.dumps(data).encode("utf-8"), "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
@@ -53,6 +54,26 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
         (folder / name).write_bytes(content)
         out.append({"name": name, "format": fmt, "size": human_size(len(content)), "note": note})
     return out
+
+
+def _workbook(cat: Catalogue, cache: Cache) -> tuple[bytes, list[str]]:
+    """The workbook (slow: from the cache while the catalogue is unchanged) and the cells it had to cut."""
+    name = key(repr(cat))
+
+    def make() -> tuple[bytes, bytes]:
+        cut: list[str] = []
+        return export.xlsx_bytes(cat, cut), "\n".join(["cut", *cut]).encode("utf-8")  # never empty: the cache keeps no empty entry
+
+    made: dict[str, bytes] = {}
+
+    def part(which: str) -> bytes:  # both come from one writing of the workbook (it is deterministic)
+        if not made:
+            made["xlsx"], made["cut"] = make()
+        return made[which]
+
+    cut_text = cache.get_or_make("xlsx-cut", name, lambda: part("cut"))
+    workbook = cache.get_or_make("xlsx", name, lambda: part("xlsx"))
+    return workbook, cut_text.decode("utf-8").split("\n")[1:]
 
 
 def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:

@@ -99,7 +99,8 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
 
 
 CELL_MAX = 32767
-"""Characters one Excel cell holds; XlsxWriter would cut a longer text, so it is refused instead."""
+"""Characters one Excel cell holds; XlsxWriter would cut a longer text silently."""
+CUT_MARK = "……（此处文字超过 Excel 一格的字数上限，以下从略；全文见 JSON 文件）"
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,15 @@ class _Styles:
     bold: Format
     wrap: Format
     day: Format
+    cut: list[str] | None
+    """None: refuse a text too long for a cell; a list: cut it with CUT_MARK and note "sheet row column" here."""
 
 
 def _cell(ws: Worksheet, sheet: str, r: int, c: int, value: Any, styles: _Styles) -> None:
     if isinstance(value, str):  # always a string: text that starts with "=" is text, never a formula
+        if len(value) > CELL_MAX and styles.cut is not None:
+            styles.cut.append(f"“{sheet}”表第 {r + 1} 行第 {c + 1} 列")
+            value = value[: CELL_MAX - len(CUT_MARK)] + CUT_MARK
         if len(value) > CELL_MAX:
             raise QingdanError(f"导出 Excel 失败：“{sheet}”表第 {r + 1} 行第 {c + 1} 列的文字有 {len(value)} 个字符，"
                                f"超过 Excel 一格最多 {CELL_MAX} 个字符的限制；请把这段文字分成几段。")
@@ -152,8 +158,12 @@ def _info_rows(cat: Catalogue) -> list[list[Any]]:
                      "配合部门职责、法律法规依据、状态列只供阅读。一格多条内容每行一条；以制表符开头的行接续上一条。"]]
 
 
-def xlsx_bytes(cat: Catalogue) -> bytes:
+def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None) -> bytes:
     """The workbook as bytes, identical for identical catalogues.
+
+    A text longer than a cell holds is refused (``qingdan export``), or, given a
+    ``cut`` list (the site's download, which a valid catalogue must not stop),
+    cut with :data:`CUT_MARK` and its cell named in ``cut``.
 
     Written with XlsxWriter (about three times quicker than openpyxl's write-only
     mode); its zip entries carry a fixed date, and the document's dates are the
@@ -162,7 +172,7 @@ def xlsx_bytes(cat: Catalogue) -> bytes:
     out = io.BytesIO()
     with xlsxwriter.Workbook(out, {"constant_memory": True}) as wb:  # closed (temporary files too) on an error
         styles = _Styles(wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"}),
-                         wb.add_format({"num_format": "yyyy-mm-dd"}))
+                         wb.add_format({"num_format": "yyyy-mm-dd"}), cut)
         flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
         items = [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat]
         _sheet(wb, styles, ITEMS_SHEET, ITEM_COLUMNS, items)
