@@ -32,6 +32,8 @@
     var toggle = document.getElementById("__search");
     if (document.querySelector("[data-qd-search-page]") || (input && document.activeElement === input)) load();
     if (input) ["focus", "pointerdown", "input"].forEach(function (type) { input.addEventListener(type, load); });
+    // The overlay opens on focus at once, as search-ui.js opens it, not when the engine has arrived.
+    if (input && toggle) input.addEventListener("focus", function () { toggle.checked = true; });
     if (toggle && input) {
       toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); else input.blur(); });
     }
