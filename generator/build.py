@@ -151,7 +151,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                    stencils=options.stencils, previous=out if out.is_dir() else None)
         say("生成历次版本页面 …")
-        write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache))
+        write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),
+                            previous=out if out.is_dir() else None)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

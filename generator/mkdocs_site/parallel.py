@@ -21,7 +21,6 @@ and ``File.abs_dest_path``.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.mkdocs_site import stencil
 from generator.mkdocs_site.bulk import Bulk
 from generator.parallel import Job, chunks, run_jobs
+from generator.reuse import link_if_same
 
 PLACEHOLDER = "qingdan-deferred.html"
 """The empty template a deferred page has while MkDocs' own loop runs."""
@@ -201,20 +201,7 @@ class Output:
             os.replace(src, dest)
 
     def _link(self, data: bytes, dest_uri: str, dest: str) -> bool:
-        """Hard-link ``dest`` to the previous site's file if that holds ``data`` (read and compared: never assumed)."""
-        if self.previous is None:
-            return False
-        old = os.path.join(self.previous, dest_uri)
-        try:
-            if not stat.S_ISREG(os.lstat(old).st_mode) or os.path.getsize(old) != len(data):
-                return False
-            with open(old, "rb") as held:
-                if held.read() != data:
-                    return False
-            os.link(old, dest)
-        except OSError:  # none there, or the file system has no hard links: write
-            return False
-        return True
+        return link_if_same(self.previous, dest_uri, dest, data)
 
 
 def with_placeholder(env: jinja2.Environment) -> jinja2.Environment:

@@ -35,6 +35,7 @@ from generator.pages.items import item_context
 from generator.pages.memo import item_body
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, chunks, run_jobs
+from generator.reuse import write_or_link
 
 FRAME_DIR = "items/_qd-version-frame"
 FRAME = f"{FRAME_DIR}/v/_/index.md"
@@ -93,11 +94,13 @@ class Frame:
 
 
 def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str], None] | None = None,
-                        parallel: bool = False, charts: Cache | None = None, cache: Cache | None = None) -> None:
+                        parallel: bool = False, charts: Cache | None = None, cache: Cache | None = None,
+                        previous: Path | None = None) -> None:
     """Every version page and version JSON into the built site; removes the frame.
 
     ``charts`` is the store the item pages drew into (``svg.draw``): a version's chart is read back, not drawn again.
     ``cache`` is the build cache: a version's body made by an earlier build for the same inputs is reused.
+    ``previous`` is the site this build replaces: an unchanged file is linked to it (generator.reuse).
     """
     frame_file = site_dir / FRAME.replace(".md", ".html")
     frame = Frame(frame_file.read_text(encoding="utf-8"))
@@ -108,7 +111,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
     def job(start: int, stop: int) -> Job:
         def run() -> int:
             for item in cat.items[start:stop]:
-                write_item_versions(cat, env, frame, site_dir, item, charts)
+                write_item_versions(cat, env, frame, site_dir, item, charts, previous)
             return stop - start
 
         return run
@@ -118,7 +121,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
 
 
 def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, site: Path, item: Item,
-                        charts: Cache | None = None) -> None:
+                        charts: Cache | None = None, previous: Path | None = None) -> None:
     shown = views(cat, item)
     current = shown[-1]
     published = shown[0].start
@@ -133,14 +136,15 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
         })
         target = site / view.path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        (site / view.json_path).write_text(jsondata.dumps(jsondata.version_data(cat, item, view.version)), encoding="utf-8")
+        write_or_link(previous, view.path + "index.html", target, html.encode("utf-8"))
+        data = jsondata.dumps(jsondata.version_data(cat, item, view.version))
+        write_or_link(previous, view.json_path, site / view.json_path, data.encode("utf-8"))
     write_unrecorded(cat, site, item, current)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
-            target = site / "items" / old / "v" / view.version.slug / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(_redirect(old, item, view), encoding="utf-8")
+            rel = f"items/{old}/v/{view.version.slug}/index.html"
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_or_link(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
 
 
 def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: VersionView, shown: list[VersionView],
