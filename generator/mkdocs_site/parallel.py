@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.mkdocs_site import stencil
 from generator.mkdocs_site.bulk import Bulk
 from generator.parallel import Job, chunks, run_jobs
-from generator.reuse import link_if_same
+from generator.reuse import link_if_same, write_or_link
 
 PLACEHOLDER = "qingdan-deferred.html"
 """The empty template a deferred page has while MkDocs' own loop runs."""
@@ -190,18 +190,14 @@ class Output:
             data = output.encode("utf-8", errors="xmlcharrefreplace")
             dest = str(file.abs_dest_path)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            if not self._link(data, file.dest_uri, dest):
-                Path(dest).write_bytes(data)
+            write_or_link(self.previous, file.dest_uri, dest, data)
 
     def move(self, src: str, dest: str, dest_uri: str) -> None:
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if self.previous is not None and self._link(Path(src).read_bytes(), dest_uri, dest):
+        if self.previous is not None and link_if_same(self.previous, dest_uri, dest, Path(src).read_bytes()):
             os.unlink(src)
         else:
             os.replace(src, dest)
-
-    def _link(self, data: bytes, dest_uri: str, dest: str) -> bool:
-        return link_if_same(self.previous, dest_uri, dest, data)
 
 
 def with_placeholder(env: jinja2.Environment) -> jinja2.Environment:

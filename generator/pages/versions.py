@@ -181,28 +181,27 @@ ICON = '<link rel="icon" href="../../../../assets/qingdan/favicon.svg" type="ima
 """For the plain pages at items/<code>/v/<slug>/: without it a browser asks for a missing /favicon.ico."""
 
 
+def _plain_page(title: str, head: str, body: str) -> str:
+    """A small theme-free page (escaped parts in): ``head`` after the title, ``body`` inside <body>."""
+    return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>{title}</title>\n{head}<meta name="robots" content="noindex">\n{ICON}</head>\n<body>\n{body}</body>\n</html>\n')
+
+
 def _unrecorded_html(item: Item, change: Change, current: VersionView) -> str:
     target = f"../{current.version.slug}/"
     title = escape(f"{item.code} {item.name}（{change.date.isoformat()} 的版本）")
-    return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n"
-            f'<link rel="canonical" href="{escape(current.url or target)}">\n'
-            f'<meta name="robots" content="noindex">\n{ICON}</head>\n<body>\n'
-            f"<h1>{title}</h1>\n"
-            f"<p>本站没有保存事项 {escape(item.code)} 在 {change.date.isoformat()} 时的原文（清单不在 git 版本库中，只保留现行文本）。"
-            f"这一天的变更：{escape(ACTION_LABELS.get(change.action, change.action))}，批准文件 {escape(change.approval)}"
-            + (f"，{escape(change.note.rstrip('。；; '))}" if change.note else "") + "。</p>\n"
-            f'<p>请查看现行版本：<a href="{escape(target)}">{escape(item.code)} {escape(item.name)}（{escape(current.label)}）</a></p>\n'
-            "</body>\n</html>\n")
+    return _plain_page(title, f'<link rel="canonical" href="{escape(current.url or target)}">\n',
+                       f"<h1>{title}</h1>\n"
+                       f"<p>本站没有保存事项 {escape(item.code)} 在 {change.date.isoformat()} 时的原文（清单不在 git 版本库中，只保留现行文本）。"
+                       f"这一天的变更：{escape(ACTION_LABELS.get(change.action, change.action))}，批准文件 {escape(change.approval)}"
+                       + (f"，{escape(change.note.rstrip('。；; '))}" if change.note else "") + "。</p>\n"
+                       f'<p>请查看现行版本：<a href="{escape(target)}">{escape(item.code)} {escape(item.name)}（{escape(current.label)}）</a></p>\n')
 
 
 def _redirect(old: str, item: Item, view: VersionView) -> str:
     target = f"../../../{item.code}/v/{view.version.slug}/"
     title = escape(f"{old} 已改为 {item.code}（{view.label}）")
-    return ('<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n"
-            f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-            f'<link rel="canonical" href="{escape(view.url or target)}">\n<meta name="robots" content="noindex">\n{ICON}</head>\n<body>\n'
-            f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：'
-            f'<a href="{escape(target)}">{escape(item.code)} {escape(view.item.name)}（{escape(view.label)}）</a></p>\n'
-            "</body>\n</html>\n")
+    return _plain_page(title, f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+                              f'<link rel="canonical" href="{escape(view.url or target)}">\n',
+                       f'<p>事项编码 {escape(old)} 已改为 {escape(item.code)}。请访问：'
+                       f'<a href="{escape(target)}">{escape(item.code)} {escape(view.item.name)}（{escape(view.label)}）</a></p>\n')
