@@ -35,6 +35,19 @@ def _get(url: str, timeout: float = 60) -> str:
             time.sleep(0.3)
 
 
+def _stopped(proc: subprocess.Popen[str], sig: int) -> str:
+    """Signal serve and return what it printed. Its clean-up deletes a whole site and cache, which took
+    over 30 s on a busy disk mounted with discard; if it still hangs it is killed, so no later test
+    inherits it, and the test fails."""
+    os.killpg(proc.pid, sig)
+    try:
+        return proc.communicate(timeout=120)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+
+
 def test_serve_rebuilds_after_an_edit(minimal_copy: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--catalogue", str(minimal_copy), "--port", str(port)],
@@ -55,8 +68,7 @@ def test_serve_rebuilds_after_an_edit(minimal_copy: Path) -> None:
             if "已更新" in line:
                 break
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        out = _stopped(proc, signal.SIGINT)
     assert "预览地址" in seen + out and "已更新" in seen
 
 
@@ -86,7 +98,6 @@ def test_first_build_fails_browser_shows_the_problems_then_sigterm_cleans_up(min
         assert not stale.exists()
         assert [p.name.startswith(f"qingdan-serve-{proc.pid}-") for p in tmp.iterdir()] == [True]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        out = _stopped(proc, signal.SIGTERM)
     assert "首次生成失败" in out and "Traceback" not in out
     assert list(tmp.iterdir()) == []
