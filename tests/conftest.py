@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .http_servers import QuietServer, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalogue"
@@ -113,15 +112,10 @@ def sample_site(build_site_of: Callable[[Path], Path]) -> Path:
     return build_site_of(SAMPLE)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def serve() -> Iterator[Callable[..., str]]:
     """serve(folder, prefix="/qingdan/") -> base URL; the site is served under a sub-path."""
-    servers: list[http.server.ThreadingHTTPServer] = []
+    servers: list[QuietServer] = []
 
     def start(folder: Path, prefix: str = "/qingdan/") -> str:
         mount = Path(folder).resolve()
@@ -133,16 +127,13 @@ def serve() -> Iterator[Callable[..., str]]:
             link = mount / prefix.strip("/")
             link.parent.mkdir(parents=True, exist_ok=True)
             link.symlink_to(Path(folder).resolve(), target_is_directory=True)
-        handler = functools.partial(_Quiet, directory=str(mount))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = start_server(mount)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
     yield start
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        stop_server(server)
 
 
 @pytest.fixture(scope="session")

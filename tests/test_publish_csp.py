@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
+from .http_servers import QuietHandler, start_server, stop_server
 
 HOSTING = ROOT / "docs" / "hosting.md"
 PAGES = ["", "items/", "changes/", "laws/", "departments/", "editing/"]
@@ -33,7 +31,7 @@ def test_server_examples_use_the_documented_policy() -> None:
     assert f'Header always set Content-Security-Policy "{policy}"' in text
 
 
-class _WithPolicy(http.server.SimpleHTTPRequestHandler):
+class _WithPolicy(QuietHandler):
     policy = ""
 
     def end_headers(self) -> None:
@@ -43,18 +41,12 @@ class _WithPolicy(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         return super().translate_path(path.removeprefix("/qingdan"))  # served under a sub-path
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def strict_server(sample_site: Path) -> Iterator[str]:
-    handler = functools.partial(type("H", (_WithPolicy,), {"policy": documented_policy()}), directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = start_server(sample_site, type("H", (_WithPolicy,), {"policy": documented_policy()}))
     yield f"http://127.0.0.1:{server.server_address[1]}/qingdan/"
-    server.shutdown()
-    server.server_close()
+    stop_server(server)
 
 
 @pytest.mark.browser

@@ -6,14 +6,11 @@ served over loopback), and the next publish removes what the killed one left and
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import MINIMAL, ROOT
+from .http_servers import start_server, stop_server
 
 WAIT = 300  # seconds: only a bound against a hung process, not a speed limit
 
@@ -47,21 +45,14 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool]) -> bool
     return False
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def www(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """The live folder's parent, served on 127.0.0.1; the site is at /live/."""
     root = tmp_path / "www"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = start_server(root)
     yield root, f"http://127.0.0.1:{server.server_address[1]}/live/"
-    server.shutdown()
-    server.server_close()
+    stop_server(server)
 
 
 def _all_served(live: Path, base: str) -> None:
