@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,8 +12,9 @@ import jinja2
 
 from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
 from generator.pages.assignments import for_township, is_current
-from generator.pages.base import lead_label, render, today_of, write_page
+from generator.pages.base import render, today_of, write_page
 from generator.pages.changes import latest
+from generator.pages.fragments import ItemRows, rows_html
 
 
 def latest_changes(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
@@ -125,12 +126,30 @@ def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, u
     write_page(docs_dir, "departments/index.md", title="部门", body=body, updated=updated)
 
 
+def in_list_order(cat: Catalogue, items: Iterable[Item]) -> list[Item]:
+    """Items as a township's page and handbook list them: category order, then code."""
+    order = {c.id: n for n, c in enumerate(cat.categories)}
+    return sorted(items, key=lambda i: (order.get(i.category, len(order)), i.code))
+
+
+def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[str, date]:
+    """The newest change of the items under each key (``keys_of``: the pages an item may be listed on),
+    cancelled ones included; one pass over the items instead of one per page."""
+    found: dict[str, date] = {}
+    for item in cat.items:
+        day = item.updated
+        if day:
+            for key in keys_of(item):
+                if key not in found or day > found[key]:
+                    found[key] = day
+    return found
+
+
 def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
     """Each township's answer page: its contacts, then every current item that applies, by category."""
-    row = env.get_template("_macros.html").module.township_row  # type: ignore[attr-defined]
-    order = {c.id: n for n, c in enumerate(cat.categories)}
-    active = sorted(cat.active_items, key=lambda i: (order.get(i.category, len(order)), i.code))
-    county: dict[str, str] = {}  # a 配合/收回 item's row is the same on every township page
+    rows = ItemRows(cat, env, "../../")
+    active = in_list_order(cat, cat.active_items)
+    dates = newest_by(cat, lambda i: [t.id for t in cat.item_townships(i)])
     counts = {t.id: 0 for t in cat.townships}
     for t in cat.townships:
         rel = f"townships/{t.id}/index.md"
@@ -138,20 +157,13 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
         counts[t.id] = len(items)
         groups: dict[str, list[str]] = {}
         for item in items:
-            if item.responsibility == "lead":
-                html = row("../../", item, lead_label(cat, item, t), t.phone)
-            else:
-                if item.code not in county:
-                    dept = cat.department.get(item.lead_department or "")
-                    county[item.code] = row("../../", item, lead_label(cat, item), dept.phone if dept else None)
-                html = county[item.code]
-            groups.setdefault(item.category, []).append(html)
+            groups.setdefault(item.category, []).append(rows.township_row(item, t))
         kinds = Counter(i.responsibility for i in items)
         body = render(env, "township.html", rel, township=t, total=len(items),
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
-                      groups=[(cat.category[c], rows) for c, rows in groups.items()],
+                      groups=[(cat.category[c], len(r), rows_html(r)) for c, r in groups.items()],
                       assignments=for_township(cat, t.id, today_of(env)))
-        write_page(docs_dir, rel, title=t.name, body=body, updated=newest(cat, (i for i in cat.items if i.applies_to(t.id))),
+        write_page(docs_dir, rel, title=t.name, body=body, updated=dates.get(t.id, cat.identity.effective),
                    meta={"qd_kind": "township"})
     entries = [{"href": f"townships/{t.id}/", "text": t.name, "extra": f"{counts[t.id]} 项"} for t in cat.townships]
     body = render(env, "index_page.html", "townships/index.md", heading="乡镇（街道）", groups=[(None, entries)])
