@@ -12,6 +12,7 @@ import jinja2
 
 from generator.model import LAW_LEVELS, Catalogue, Chapter, Item, Law
 from generator.pages.base import anchor, render, write_page
+from generator.pages.lists import newest_by
 
 _REF = re.compile(r"^([0-9]+)(?:之([0-9]+))?(?:\.([0-9]+))?$")
 
@@ -50,8 +51,9 @@ def citing_items(cat: Catalogue) -> dict[str, dict[str, list[Item]]]:
             continue
         for c in item.basis:
             for ref in c.articles or [""]:
-                if item not in out[c.law][ref]:
-                    out[c.law][ref].append(item)
+                citing = out[c.law][ref]
+                if not citing or citing[-1] is not item:  # items come one by one: a repeat can only be the last
+                    citing.append(item)
     return out
 
 
@@ -80,21 +82,17 @@ def article_rows(law: Law, cited: dict[str, list[Item]]) -> list[ArticleRow]:
     return rows
 
 
-def page_date(cat: Catalogue, law: Law) -> date:
-    """When a law's page last changed: the newest change of an item that cites (or cited) it,
-    so that an unrelated item's change leaves the page byte-identical."""
-    dates = [i.updated for i in cat.items if i.updated and any(c.law == law.id for c in i.basis)]
-    return max(dates, default=cat.identity.effective)
-
-
 def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
     cites = citing_items(cat)
+    # A page's date: the newest change of an item that cites (or cited) the law, so that an
+    # unrelated item's change leaves the page byte-identical.
+    dates = newest_by(cat, lambda i: (c.law for c in i.basis))
     for law in cat.laws:
         rel = f"laws/{law.id}/index.md"
         cited = cites.get(law.id, {})
         body = render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", []))
         # The page date is the site's own (when this page last changed), never the law's effective date.
-        write_page(docs_dir, rel, title=law.title, body=body, updated=page_date(cat, law), meta={"qd_kind": "law"})
+        write_page(docs_dir, rel, title=law.title, body=body, updated=dates.get(law.id, cat.identity.effective), meta={"qd_kind": "law"})
     groups = []
     for level in LAW_LEVELS:
         laws = sorted((law for law in cat.laws if law.level == level), key=lambda law: law.id)
