@@ -3,8 +3,9 @@
 Steps: check (any error: report and stop, --out untouched) -> copy docs/ into a
 temporary docs folder -> write generated pages (generator.pages) -> mkdocs
 build into a temporary site folder -> post-build steps (POST_BUILD) -> swap
-the finished site into --out. Everything happens in a sibling folder of --out
-so the final rename stays on one file system.
+the finished site into --out, or, over a site built before, move just the
+changed files into it (generator.reuse). Everything happens in a sibling
+folder of --out so the renames stay on one file system.
 """
 
 from __future__ import annotations
@@ -22,23 +23,26 @@ from generator.cache import Cache
 from generator.errors import QingdanError
 from generator.model import Catalogue
 from generator.problems import errors
+from generator.reuse import plain_tree, site_files, update, write_or_keep
 from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
-def precompress_assets(site_dir: Path, cat: Catalogue, options: BuildOptions) -> None:
+def precompress_assets(site_dir: Path, cat: Catalogue, options: BuildOptions, previous: Path | None) -> None:
     """``assets/**/*.css|js|svg`` of 1 KB or more also as ``.gz`` (no name, no time: deterministic).
 
     For servers that send a ready ``.gz`` but do not compress (nginx ``gzip_static``; docs/hosting.md).
     """
-    for path in sorted((site_dir / "assets").rglob("*")):
-        if path.suffix in (".css", ".js", ".svg") and path.is_file() and path.stat().st_size >= 1024:
-            path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
+    for rel, path in sorted(site_files(site_dir, previous, "assets/").items()):
+        if path.suffix in (".css", ".js", ".svg") and path.stat().st_size >= 1024:
+            write_or_keep(previous, rel + ".gz", site_dir / (rel + ".gz"), gzip.compress(path.read_bytes(), 9, mtime=0))
 
 
-# Post-build steps, called as step(site_dir, cat, options) after MkDocs has written the
-# site and before it replaces --out; an exception fails the build and --out stays as it was.
-POST_BUILD: list[Callable[[Path, Catalogue, BuildOptions], Any]] = [
+# Post-build steps, called as step(site_dir, cat, options, previous) after MkDocs has written
+# the site and before it replaces --out (``previous``: the site there, see generator.reuse; the
+# files it keeps are not in site_dir: see generator.reuse.site_files); an exception fails the
+# build and --out stays as it was.
+POST_BUILD: list[Callable[[Path, Catalogue, BuildOptions, Path | None], Any]] = [
     search_step.index_site,  # static n-gram search index (docs/decisions/search.md)
     precompress_assets,
 ]
@@ -147,17 +151,25 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         charts = Cache(options.cache or work / "charts")
         prepare_docs(cat, project, docs_dir, say, options, charts)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
+        # Over a site built before, only what changed is written, then moved into it (generator.reuse).
+        previous = out if out.is_dir() and plain_tree(out) is not None else None
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
-                   stencils=options.stencils, previous=out if out.is_dir() else None)
+                   stencils=options.stencils, previous=previous)
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),
-                            previous=out if out.is_dir() else None)
+                            previous=previous)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")
-            step(site_dir, cat, options)
-        _swap(site_dir, out)
+            step(site_dir, cat, options, previous)
+        if previous is None:
+            _swap(site_dir, out)
+        else:
+            try:
+                update(site_dir, out)
+            except OSError as exc:
+                raise QingdanError(f"新网站已生成，但更新 {out} 时出错：{exc}；网站可能只更新了一部分，请排除问题后重新运行生成。") from None
         say(f"完成：网站已写入 {out}")
         say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")
         return out

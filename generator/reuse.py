@@ -1,29 +1,43 @@
-"""Writing a site file as a hard link to the site being replaced when its bytes are unchanged.
+"""A rebuild over the previous site: only what changed is written, and it is put into place last.
 
-A rebuild writes its new site beside the old one and swaps them. A file that
-comes out byte for byte as it already is in the old site becomes a hard link to
-that file instead of a new copy: nothing is written twice, and an upload that
-compares size and time moves only what changed. The old file's bytes are read
-and compared every time (never assumed from a cache), so a damaged file is
-written afresh. Builds never write into an existing file, so the shared inode
-cannot change under the old site.
+A build writes its site into a new folder. When ``--out`` already holds a
+site (``previous``), a file that comes out byte for byte as it is there is not
+written at all: :func:`write_or_keep` notes it as kept. The new folder then
+holds only what changed, and :func:`update` moves those files into ``--out``
+and removes the files the new site no longer has. A rebuild after one change
+at 16,000 items thus neither creates nor deletes the 50,000 folders of the
+whole site, and every unchanged file keeps its inode and time (an upload that
+compares size and time moves only what changed).
+
+The old file's bytes are read and compared every time (never assumed from a
+cache), so a damaged file is written afresh. Nothing is ever written into an
+existing file: a changed file is a new file renamed over the old one, so
+whatever else shares the old inode (a hard-linked copy of the site) keeps the
+old bytes. A previous site with a symbolic link anywhere in it is not updated
+in place (:func:`plain_tree`): the build replaces it whole.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 import stat
 from pathlib import Path
 
+KEPT = ".kept"
+"""Beside the new site folder: one file per process listing the paths it kept (forked workers write too)."""
 
-def write_or_link(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> None:
-    """Put ``data`` at ``dest`` (site path ``rel``): a link to ``previous``/``rel`` if that holds ``data``."""
-    if not link_if_same(previous, rel, dest, data):
+
+def write_or_keep(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> None:
+    """Put ``data`` at ``dest`` (site path ``rel``), unless ``previous``/``rel`` holds it already."""
+    if not keep_if_same(previous, rel, dest, data):
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
         Path(dest).write_bytes(data)
 
 
-def link_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> bool:
-    """Hard-link ``dest`` to ``previous``/``rel`` if that file holds ``data``; False if it does not (or cannot)."""
+def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> bool:
+    """True, noting ``rel`` as kept, if ``previous``/``rel`` is a file holding exactly ``data``."""
     if previous is None:
         return False
     old = os.path.join(previous, rel)
@@ -33,7 +47,91 @@ def link_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: 
         with open(old, "rb") as held:
             if held.read() != data:
                 return False
-        os.link(old, dest)
-    except OSError:  # none there, or the file system has no hard links: write
+    except OSError:  # none there
         return False
+    dest = os.fspath(dest)
+    assert dest.endswith(rel), (dest, rel)
+    site = dest[: len(dest) - len(rel)].rstrip(os.sep)
+    os.makedirs(site + KEPT, exist_ok=True)
+    with open(os.path.join(site + KEPT, str(os.getpid())), "a", encoding="utf-8") as log:
+        log.write(rel + "\n")
     return True
+
+
+def plain_tree(folder: Path) -> dict[str, os.stat_result] | None:
+    """Every file below ``folder`` (site path -> its stat), or None if a symbolic link or other non-file is there."""
+    found: dict[str, os.stat_result] = {}
+
+    def scan(path: str, prefix: str) -> bool:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return False
+                if entry.is_dir():
+                    if not scan(entry.path, prefix + entry.name + "/"):
+                        return False
+                elif entry.is_file():
+                    found[prefix + entry.name] = entry.stat()
+                else:
+                    return False
+        return True
+
+    return found if scan(os.fspath(folder), "") else None
+
+
+def kept_paths(new_site: Path) -> set[str]:
+    """The site paths the build kept from the previous site (see :func:`keep_if_same`)."""
+    folder = Path(f"{new_site}{KEPT}")
+    if not folder.is_dir():
+        return set()
+    return {line for log in folder.iterdir() for line in log.read_text(encoding="utf-8").splitlines()}
+
+
+def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[str, Path]:
+    """The files so far of the site being built whose site path starts with ``under``, and where
+    their bytes are: in ``new_site``, or kept in ``previous``."""
+    found = {rel: previous / rel for rel in kept_paths(new_site) if rel.startswith(under)} if previous else {}
+    start = new_site / under
+    if start.is_dir():
+        found.update((path.relative_to(new_site).as_posix(), path) for path in start.rglob("*") if path.is_file())
+    return found
+
+
+def update(new_site: Path, out: Path) -> None:
+    """Make ``out`` the site ``new_site`` stands for: its files, plus the ones it kept from ``out``.
+
+    A file of ``new_site`` that ``out`` holds with the same bytes (MkDocs writes
+    its own files every time) leaves ``out``'s file as it is.
+    """
+    kept = kept_paths(new_site)
+    old = plain_tree(out)
+    assert old is not None  # the build only keeps files from a plain tree
+    new = plain_tree(new_site)
+    assert new is not None  # the build writes no links
+    gone = sorted(set(old) - set(new) - kept)  # first: one of them may stand where a new folder goes
+    for rel in gone:
+        os.unlink(out / rel)
+    for folder in sorted({(out / rel).parent for rel in gone}, key=lambda p: len(p.parts), reverse=True):
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    for rel in sorted(new):
+        source, target = new_site / rel, out / rel
+        if rel in old and filecmp.cmp(source, target, shallow=False):
+            continue
+        _make_room(out, rel)
+        os.replace(source, target)
+    shutil.rmtree(Path(f"{new_site}{KEPT}"), ignore_errors=True)
+
+
+def _make_room(out: Path, rel: str) -> None:
+    """Folders for ``out``/``rel``, where a file of the old site may stand in the way (and a folder where the file goes)."""
+    parent = out
+    for part in rel.split("/")[:-1]:
+        parent = parent / part
+        if parent.is_file():
+            parent.unlink()
+        parent.mkdir(exist_ok=True)
+    target = out / rel
+    if target.is_dir():
+        shutil.rmtree(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 import subprocess
@@ -275,8 +276,8 @@ def test_a_theme_that_defeats_the_stencils_costs_time_not_bytes(tmp_path: Path) 
 
 
 def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tmp_path: Path) -> None:
-    """Building over the previous site hard-links the files whose bytes come out the same (an upload
-    by size and time moves nothing for them); bytes are always compared, so a damaged file is rewritten."""
+    """Building over the previous site leaves the files whose bytes come out the same as they are (an
+    upload by size and time moves nothing for them); bytes are always compared, so a damaged file is rewritten."""
     catalogue = tmp_path / "catalogue"
     shutil.copytree(SAMPLE, catalogue)
     out = build_site(catalogue, tmp_path / "site")
@@ -298,6 +299,44 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tm
         now = (out / name).stat()
         assert (now.st_ino, now.st_mtime_ns) == (before[name].st_ino, before[name].st_mtime_ns), name
     assert (out / damaged).stat().st_ino != before[damaged].st_ino
+
+
+def test_a_rebuild_in_place_clears_what_stands_in_its_way_and_never_writes_into_old_files(minimal_copy: Path, tmp_path: Path) -> None:
+    """Only changed files are moved into the old site: stray files and folders go, a file where the
+    new site has a folder (and a folder where it has a file) is replaced, and a hard-linked copy of
+    the old site keeps the old bytes."""
+    out = build_site(minimal_copy, tmp_path / "site")
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy, copy_function=os.link)
+    (out / "items" / "stray.html").write_text("x", encoding="utf-8")
+    (out / "old" / "deep").mkdir(parents=True)
+    (out / "old" / "deep" / "f.txt").write_text("x", encoding="utf-8")
+    shutil.rmtree(out / "laws")
+    (out / "laws").write_text("x", encoding="utf-8")
+    (out / "404.html").unlink()
+    (out / "404.html" / "inside").mkdir(parents=True)
+    item = minimal_copy / "items" / "a" / "T-001.yml"
+    item.write_text(item.read_text(encoding="utf-8").replace("name: 森林防火巡查", "name: 森林防火巡查（调整）", 1), encoding="utf-8")
+    build_site(minimal_copy, out)
+    assert _tree(out) == _tree(build_site(minimal_copy, tmp_path / "fresh"))
+    assert not (out / "old").exists()
+    assert "（调整）" in (out / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
+    assert "（调整）" not in (copy / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_folder_holding_a_symbolic_link_is_replaced_whole(minimal_copy: Path, tmp_path: Path) -> None:
+    """Files are never moved through a link into a folder outside the site: such a site is replaced."""
+    out = build_site(minimal_copy, tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("mine", encoding="utf-8")
+    shutil.rmtree(out / "laws")
+    (out / "laws").symlink_to(outside, target_is_directory=True)
+    build_site(minimal_copy, out)
+    assert not (out / "laws").is_symlink()
+    assert _tree(out) == _tree(build_site(minimal_copy, tmp_path / "fresh"))
+    assert sorted(p.name for p in outside.iterdir()) == ["index.html"]
+    assert (outside / "index.html").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_character_beyond_u_ffff_in_a_title_shows_as_itself(minimal_copy: Path, tmp_path: Path) -> None:

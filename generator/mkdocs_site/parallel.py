@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.mkdocs_site import stencil
 from generator.mkdocs_site.bulk import Bulk
 from generator.parallel import Job, chunks, run_jobs
-from generator.reuse import link_if_same, write_or_link
+from generator.reuse import keep_if_same, write_or_keep
 
 PLACEHOLDER = "qingdan-deferred.html"
 """The empty template a deferred page has while MkDocs' own loop runs."""
@@ -75,8 +75,8 @@ class Deferred:
         page's source goes once it is read.
 
         ``previous`` is the site this build replaces: a file whose bytes come
-        out the same as there is a hard link to that file, not written again
-        (:class:`Output`), so a rebuild leaves unchanged files as they were.
+        out the same as there is not written again (:class:`Output`,
+        :mod:`generator.reuse`), so a rebuild leaves unchanged files as they were.
         """
         out = Output(previous)
         pages, self.pages = self.pages, []
@@ -180,23 +180,20 @@ def _theme_html(env: jinja2.Environment, page: Page, context: TemplateContext, t
 
 
 class Output:
-    """Writes what MkDocs writes (nothing for an empty page), linking files unchanged since ``previous``."""
+    """Writes what MkDocs writes (nothing for an empty page), keeping files unchanged since ``previous`` (generator.reuse)."""
 
     def __init__(self, previous: str | None) -> None:
         self.previous = previous
 
     def write(self, output: str, file: File) -> None:
         if output and not output.isspace():
-            data = output.encode("utf-8", errors="xmlcharrefreplace")
-            dest = str(file.abs_dest_path)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            write_or_link(self.previous, file.dest_uri, dest, data)
+            write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"))
 
     def move(self, src: str, dest: str, dest_uri: str) -> None:
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if self.previous is not None and link_if_same(self.previous, dest_uri, dest, Path(src).read_bytes()):
+        if self.previous is not None and keep_if_same(self.previous, dest_uri, dest, Path(src).read_bytes()):
             os.unlink(src)
         else:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(src, dest)
 
 

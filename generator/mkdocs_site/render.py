@@ -39,7 +39,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     Python-Markdown over generated pages too (they come out the same); ``stencils``
     fills alike pages from one theme rendering, outside MkDocs (off: MkDocs
     reads and renders every page, the reference). ``previous``: the site
-    this build replaces, whose unchanged pages are hard-linked, not written again.
+    this build replaces, whose unchanged pages are kept, not written again (generator.reuse).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

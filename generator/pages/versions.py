@@ -35,7 +35,7 @@ from generator.pages.items import item_context
 from generator.pages.memo import item_body
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, chunks, run_jobs
-from generator.reuse import write_or_link
+from generator.reuse import write_or_keep
 
 FRAME_DIR = "items/_qd-version-frame"
 FRAME = f"{FRAME_DIR}/v/_/index.md"
@@ -100,7 +100,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
 
     ``charts`` is the store the item pages drew into (``svg.draw``): a version's chart is read back, not drawn again.
     ``cache`` is the build cache: a version's body made by an earlier build for the same inputs is reused.
-    ``previous`` is the site this build replaces: an unchanged file is linked to it (generator.reuse).
+    ``previous`` is the site this build replaces: an unchanged file is kept from it (generator.reuse).
     """
     frame_file = site_dir / FRAME.replace(".md", ".html")
     frame = Frame(frame_file.read_text(encoding="utf-8"))
@@ -134,17 +134,14 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
             "updated": v.start.isoformat(), "updated_text": cn_date(v.start),
             "published": published.isoformat(), "published_text": cn_date(published),
         })
-        target = site / view.path / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_or_link(previous, view.path + "index.html", target, html.encode("utf-8"))
+        write_or_keep(previous, view.path + "index.html", site / view.path / "index.html", html.encode("utf-8"))
         data = jsondata.dumps(jsondata.version_data(cat, item, view.version))
-        write_or_link(previous, view.json_path, site / view.json_path, data.encode("utf-8"))
-    write_unrecorded(cat, site, item, current)
+        write_or_keep(previous, view.json_path, site / view.json_path, data.encode("utf-8"))
+    write_unrecorded(cat, site, item, current, previous)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
             rel = f"items/{old}/v/{view.version.slug}/index.html"
-            (site / rel).parent.mkdir(parents=True, exist_ok=True)
-            write_or_link(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
+            write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
 
 
 def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: VersionView, shown: list[VersionView],
@@ -157,24 +154,24 @@ def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: Ver
     return render(env, "version.html", view.path + "index.md", **ctx)
 
 
-def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView) -> None:
+def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView, previous: Path | None = None) -> None:
     """Outside git an item has one version, dated by its last history entry. The version URLs an
     earlier build published (one per earlier history date) keep resolving: to a page that says the
     text of that day was not kept and links the current version, never to a 404."""
     if item.code in cat.versions:
         return
+    written = {current.version.slug}
     for change in item.history:
         slug = change.date.isoformat()
-        if slug == current.version.slug:
+        if slug in written:  # two entries of one day: the first one's page
             continue
-        target = site / "items" / item.code / "v" / slug / "index.html"
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_unrecorded_html(item, change, current), encoding="utf-8")
+        written.add(slug)
+        rel = f"items/{item.code}/v/{slug}/index.html"
+        write_or_keep(previous, rel, site / rel, _unrecorded_html(item, change, current).encode("utf-8"))
         record = {"code": item.code, "version": slug, "text_kept": False, "change": jsondata.plain(change),
                   "current": current.url or f"../{current.version.slug}/"}
-        (site / "items" / item.code / "v" / f"{slug}.json").write_text(jsondata.dumps(record), encoding="utf-8")
+        rel = f"items/{item.code}/v/{slug}.json"
+        write_or_keep(previous, rel, site / rel, jsondata.dumps(record).encode("utf-8"))
 
 
 ICON = '<link rel="icon" href="../../../../assets/qingdan/favicon.svg" type="image/svg+xml">\n'

@@ -1,6 +1,6 @@
 """Search step of ``qingdan build``: writes the static search index into the built site.
 
-Called by generator/build.py after ``mkdocs build`` as ``index_site(site_dir, cat, options)``.
+Called by generator/build.py after ``mkdocs build`` as ``index_site(site_dir, cat, options, previous)``.
 The index (generator/search/index.py) is built from the model, not from the HTML,
 so it takes seconds and little memory for 16,000 items. The browser side is
 generator/assets/search/search.js and search-ui.js (copied to assets/qingdan/search/
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from generator.cache import Cache
 from generator.model import Catalogue
+from generator.reuse import write_or_keep
 from generator.search.index import Index, build_index, gz, json_bytes
 
 if TYPE_CHECKING:
@@ -64,8 +65,9 @@ def physical_files(index: Index) -> tuple[dict[str, bytes], dict[str, object]]:
     return files, {**index.manifest, "names": names, "nameChars": NAME_CHARS}
 
 
-def index_site(site_dir: Path, cat: Catalogue, options: BuildOptions | None = None) -> None:
-    """Write ``search-index/`` into ``site_dir``; ``options`` say whether to fork and where the cache is."""
+def index_site(site_dir: Path, cat: Catalogue, options: BuildOptions | None = None, previous: Path | None = None) -> None:
+    """Write ``search-index/`` into ``site_dir``; ``options`` say whether to fork and where the cache is,
+    ``previous`` is the site this build replaces (its unchanged files are kept: generator.reuse)."""
     from generator.build import BuildOptions
 
     options = options or BuildOptions()
@@ -77,10 +79,8 @@ def index_site(site_dir: Path, cat: Catalogue, options: BuildOptions | None = No
     target = Path(site_dir) / FOLDER
     if target.exists():
         shutil.rmtree(target)
-    for rel, content in sorted(files.items()):
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
     meta = json.dumps({"version": 2, "manifest": manifest_path}, sort_keys=True, separators=(",", ":"))
-    (target / "meta.json").write_text(meta + "\n", encoding="utf-8")
+    files["meta.json"] = (meta + "\n").encode("utf-8")
+    for rel, content in sorted(files.items()):
+        write_or_keep(previous, f"{FOLDER}/{rel}", target / rel, content)
     log.debug("search index: %d files, %d bytes", len(files), sum(len(b) for b in files.values()))
