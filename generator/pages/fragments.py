@@ -23,6 +23,7 @@ class ItemRows:
         self.kind_badge = env.get_template("_macros.html").module.kind_badge  # type: ignore[attr-defined]
         self.badges: dict[str, str] = {}
         self.cells: dict[str, str] = {}
+        self.item_rows: dict[str, Markup] = {}
         self.county_rows: dict[str, str] = {}
 
     def badge(self, kind: str) -> str:
@@ -40,6 +41,14 @@ class ItemRows:
                 f'<td class="qd-code">{code}</td><td><a href="{self.root}items/{code}/">{escape(item.name)}</a></td>'
                 f"<td>{self.badge(item.responsibility)}</td>")
         return cells
+
+    def item_row(self, item: Item) -> Markup:
+        """A row of a category or department table: who leads, in general."""
+        row = self.item_rows.get(item.code)
+        if row is None:
+            row = self.item_rows[item.code] = Markup(
+                f"<tr>{self.head_cells(item)}<td>{escape(lead_label(self.cat, item))}</td></tr>")
+        return row
 
     def township_row(self, item: Item, township: Township) -> str:
         """A row of a township's answer table: who leads there and whom to call. The row id is the

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
 from generator.pages.assignments import for_township, is_current
@@ -46,84 +47,15 @@ def write_home(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
                published=cat.identity.effective, hide=("toc", "navigation"), meta={"qd_kind": "home", "qd_site_state": True})
 
 
-class Rows:
-    """Each item's table row rendered once and reused on every list page (all at depth 2)."""
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.macro = env.get_template("_macros.html").module.item_row  # type: ignore[attr-defined]
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, items: list[Item]) -> list[str]:
-        out = []
-        for item in items:
-            row = self.cache.get(item.code)
-            if row is None:
-                row = self.cache[item.code] = self.macro("../../", item)
-            out.append(row)
-        return out
-
-
-def _rows(env: jinja2.Environment) -> Rows:
-    """One row cache per build (kept on the environment, which lives for one build)."""
+def _rows(cat: Catalogue, env: jinja2.Environment) -> ItemRows:
+    """One row cache per build (kept on the environment, which lives for one build); every list page
+    is at depth 2."""
     rows = getattr(env, "qd_rows", None)
     if rows is None:
-        rows = Rows(env)
+        rows = ItemRows(cat, env, "../../")
         env.qd_rows = rows  # type: ignore[attr-defined]
+    assert isinstance(rows, ItemRows)
     return rows
-
-
-def newest(cat: Catalogue, items: Iterable[Item]) -> date:
-    """A list page's 更新日期: the newest change of the items it may list, cancelled ones included
-    (not of the whole catalogue, so a change elsewhere leaves the page's bytes alone)."""
-    return max((i.updated for i in items if i.updated), default=cat.identity.effective)
-
-
-def _section(sid: str, title: str, rows: list[str]) -> dict[str, Any]:
-    return {"id": sid, "title": title, "rows": rows}
-
-
-def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _rows(env)
-    active = cat.active_items
-    counts = Counter(i.category for i in active)
-    for c in cat.categories:
-        rel = f"categories/{c.id}/index.md"
-        items = [i for i in active if i.category == c.id]
-        sections = [_section(k, cat.labels.of(k), rows([i for i in items if i.responsibility == k])) for k in KINDS]
-        body = render(env, "list_page.html", rel, kind="category", heading=c.name,
-                      intro=[f"分组：{c.group}"] * bool(c.group) + [c.description] * bool(c.description),
-                      sections=[s for s in sections if s["rows"]] or [_section("items", "事项", [])], links=[])
-        write_page(docs_dir, rel, title=c.name, body=body, updated=newest(cat, (i for i in cat.items if i.category == c.id)),
-                   meta={"qd_kind": "category"})
-    groups = [(g, [{"href": f"categories/{c.id}/", "text": c.name, "extra": f"{n} 项"} for c, n in cs])
-              for g, cs in category_groups(cat, counts)]
-    body = render(env, "index_page.html", "categories/index.md", heading="事项分类", groups=groups)
-    write_page(docs_dir, "categories/index.md", title="事项分类", body=body, updated=updated)
-
-
-def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _rows(env)
-    active = cat.active_items
-    roles: dict[str, dict[str, list[Item]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
-    for item in active:
-        for duty in item.departments:
-            if duty.department in roles:
-                roles[duty.department][duty.role].append(item)
-    for d in cat.departments:
-        rel = f"departments/{d.id}/index.md"
-        intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
-        sections = [_section("lead", "牵头的事项", rows(roles[d.id]["lead"])), _section("support", "配合的事项", rows(roles[d.id]["support"]))]
-        body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
-        mine = (i for i in cat.items if any(x.department == d.id for x in i.departments))
-        write_page(docs_dir, rel, title=d.name, body=body, updated=newest(cat, mine),
-                   meta={"qd_kind": "department"})
-    levels = {"county": "县级部门", "township": "乡镇内设机构"}
-    groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
-                        "extra": f"牵头 {len(roles[d.id]['lead'])} 项，配合 {len(roles[d.id]['support'])} 项"}
-                       for d in cat.departments if d.level == level])
-              for level, label in levels.items()]
-    body = render(env, "index_page.html", "departments/index.md", heading="部门", groups=[g for g in groups if g[1]])
-    write_page(docs_dir, "departments/index.md", title="部门", body=body, updated=updated)
 
 
 def in_list_order(cat: Catalogue, items: Iterable[Item]) -> list[Item]:
@@ -133,8 +65,9 @@ def in_list_order(cat: Catalogue, items: Iterable[Item]) -> list[Item]:
 
 
 def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[str, date]:
-    """The newest change of the items under each key (``keys_of``: the pages an item may be listed on),
-    cancelled ones included; one pass over the items instead of one per page."""
+    """Each list page's 更新日期 by key (``keys_of`` an item: the pages that may list it): the newest
+    change of those items, cancelled ones included, not of the whole catalogue, so a change elsewhere
+    leaves the page's bytes alone. One pass over the items, not one per page."""
     found: dict[str, date] = {}
     for item in cat.items:
         day = item.updated
@@ -145,9 +78,62 @@ def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[
     return found
 
 
+def _section(sid: str, title: str, rows: list[Markup]) -> dict[str, Any]:
+    return {"id": sid, "title": title, "rows": rows}
+
+
+def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    rows = _rows(cat, env)
+    active = cat.active_items
+    counts = Counter(i.category for i in active)
+    by_category: dict[str, list[Item]] = {}
+    for item in active:
+        by_category.setdefault(item.category, []).append(item)
+    dates = newest_by(cat, lambda i: (i.category,))
+    for c in cat.categories:
+        rel = f"categories/{c.id}/index.md"
+        items = by_category.get(c.id, [])
+        sections = [_section(k, cat.labels.of(k), [rows.item_row(i) for i in items if i.responsibility == k]) for k in KINDS]
+        body = render(env, "list_page.html", rel, kind="category", heading=c.name,
+                      intro=[f"分组：{c.group}"] * bool(c.group) + [c.description] * bool(c.description),
+                      sections=[s for s in sections if s["rows"]] or [_section("items", "事项", [])], links=[])
+        write_page(docs_dir, rel, title=c.name, body=body, updated=dates.get(c.id, cat.identity.effective),
+                   meta={"qd_kind": "category"})
+    groups = [(g, [{"href": f"categories/{c.id}/", "text": c.name, "extra": f"{n} 项"} for c, n in cs])
+              for g, cs in category_groups(cat, counts)]
+    body = render(env, "index_page.html", "categories/index.md", heading="事项分类", groups=groups)
+    write_page(docs_dir, "categories/index.md", title="事项分类", body=body, updated=updated)
+
+
+def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
+    rows = _rows(cat, env)
+    active = cat.active_items
+    roles: dict[str, dict[str, list[Item]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
+    for item in active:
+        for duty in item.departments:
+            if duty.department in roles:
+                roles[duty.department][duty.role].append(item)
+    dates = newest_by(cat, lambda i: (duty.department for duty in i.departments))
+    for d in cat.departments:
+        rel = f"departments/{d.id}/index.md"
+        intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
+        sections = [_section(role, title, [rows.item_row(i) for i in roles[d.id][role]])
+                    for role, title in (("lead", "牵头的事项"), ("support", "配合的事项"))]
+        body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
+        write_page(docs_dir, rel, title=d.name, body=body, updated=dates.get(d.id, cat.identity.effective),
+                   meta={"qd_kind": "department"})
+    levels = {"county": "县级部门", "township": "乡镇内设机构"}
+    groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
+                        "extra": f"牵头 {len(roles[d.id]['lead'])} 项，配合 {len(roles[d.id]['support'])} 项"}
+                       for d in cat.departments if d.level == level])
+              for level, label in levels.items()]
+    body = render(env, "index_page.html", "departments/index.md", heading="部门", groups=[g for g in groups if g[1]])
+    write_page(docs_dir, "departments/index.md", title="部门", body=body, updated=updated)
+
+
 def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
     """Each township's answer page: its contacts, then every current item that applies, by category."""
-    rows = ItemRows(cat, env, "../../")
+    rows = _rows(cat, env)
     active = in_list_order(cat, cat.active_items)
     dates = newest_by(cat, lambda i: [t.id for t in cat.item_townships(i)])
     counts = {t.id: 0 for t in cat.townships}
