@@ -9,6 +9,7 @@ data are derived from the model dataclasses, so they cannot drift apart.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -97,6 +98,10 @@ def assignment_data(cat: Catalogue, a: Assignment) -> dict[str, Any]:
 
 
 def catalogue_data(cat: Catalogue) -> dict[str, Any]:
+    return _whole(cat, [item_data(cat, i) for i in cat.items], [assignment_data(cat, a) for a in cat.assignments])
+
+
+def _whole(cat: Catalogue, items: list[Any], assignments: list[Any]) -> dict[str, Any]:
     return {
         "format": cat.identity.format,
         "catalogue": plain(cat.identity),
@@ -104,9 +109,22 @@ def catalogue_data(cat: Catalogue) -> dict[str, Any]:
         "townships": plain(cat.townships),
         "categories": plain(cat.categories),
         "laws": plain(sorted(cat.laws, key=lambda law: law.id)),
-        "items": [item_data(cat, i) for i in cat.items],
-        "assignments": [assignment_data(cat, a) for a in cat.assignments],
+        "items": items,
+        "assignments": assignments,
     }
+
+
+def catalogue_text(cat: Catalogue, items: Sequence[str], assignments: Sequence[str]) -> str:
+    """``dumps(catalogue_data(cat))`` from the records' own ``dumps`` texts, which are not encoded again.
+
+    Compact JSON of an object or array is its members' texts joined by commas,
+    so the whole file is the item files' texts (each without its newline) inside
+    the rest (tests/test_catjson.py compares the two ways).
+    """
+    given = {"items": items, "assignments": assignments}
+    members = [f"{_compact(name)}:" + ("[" + ",".join(t[:-1] for t in given[name]) + "]" if name in given else _compact(value))
+               for name, value in _whole(cat, [], []).items()]
+    return "{" + ",".join(members) + "}\n"
 
 
 def dumps(data: Any) -> str:
@@ -114,7 +132,11 @@ def dumps(data: Any) -> str:
 
     Compact, so that json's C encoder is used (indent falls back to Python: 6x slower).
     """
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _compact(data) + "\n"
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- JSON Schema -----------------------------------------------------------------------------

@@ -80,6 +80,9 @@ EDITS = [
     ("categories.yml", "name: 应急管理", "name: 应急管理和消防"),
     ("laws/forest-fire-regulation.yml", "建立森林防火责任制", "建立健全森林防火责任制"),  # a cited article's text
     ("catalogue.yml", "title: 测试县乡镇履行职责事项清单", "title: 测试县乡镇履行职责事项清单（修订）"),  # the list's own title
+    # What an item's JSON holds besides the item: its address and whom to call in each township.
+    ("catalogue.yml", "site_url: https://qingdan.example.gov.cn/", "site_url: https://qingdan.example.gov.cn/county/"),
+    ("townships.yml", "kind: 乡\n", "kind: 乡\n  phone: 0000-1111111\n"),
 ]
 
 

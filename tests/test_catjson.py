@@ -11,12 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from openpyxl import load_workbook
 
+from generator import jsondata
 from generator.build import build_site
+from generator.cache import Cache
+from generator.model import Catalogue
+from generator.pages import downloads
+from generator.pages.base import make_env
+from generator.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal"
+SAMPLE = ROOT / "catalogue"
 HOSTILE = "</script><script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1)) <!--"
 
 
@@ -100,3 +108,37 @@ def test_two_builds_publish_identical_files(tmp_path: Path) -> None:
     assert len(names) >= 8
     for rel in names:
         assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
+
+
+def _open_data_written(cat: Catalogue, docs: Path, cache: Path | None) -> None:
+    """downloads.write_pages' JSON files hold the bytes of encoding each record, and the whole catalogue, at once."""
+    env = make_env(cat)
+    env.globals["build_cache"] = Cache(cache)
+    downloads.write_pages(cat, docs, env)
+    assert (docs / "downloads" / "qingdan.json").read_bytes() == jsondata.dumps(jsondata.catalogue_data(cat)).encode("utf-8")
+    for item in cat.items:
+        record = jsondata.dumps(jsondata.item_data(cat, item)).encode("utf-8")
+        assert all((docs / "items" / f"{code}.json").read_bytes() == record for code in (item.code, *item.formerly))
+    for a in cat.assignments:
+        assert (docs / "assignments" / f"{a.id}.json").read_bytes() == jsondata.dumps(jsondata.assignment_data(cat, a)).encode()
+
+
+@pytest.mark.parametrize("catalogue", [MINIMAL, SAMPLE], ids=["minimal", "sample"])
+def test_open_data_files_are_the_records_encoded_whole(catalogue: Path, tmp_path: Path) -> None:
+    """qingdan.json is put together from the item files' texts (each encoded once, or from the cache):
+    without a cache, with a cold one, a warm one and after an edit it holds the bytes of encoding it at once."""
+    cat, _ = check(catalogue)
+    assert cat is not None
+    if catalogue == MINIMAL:  # old codes (a second file of one record) and a cancelled item
+        assert any(i.formerly for i in cat.items) and any(i.cancelled for i in cat.items)
+    else:
+        assert cat.assignments
+    cache = tmp_path / "cache"
+    _open_data_written(cat, tmp_path / "plain", None)
+    _open_data_written(cat, tmp_path / "cold", cache)
+    entries = sorted((cache / "item-json").iterdir())
+    _open_data_written(cat, tmp_path / "warm", cache)
+    assert sorted((cache / "item-json").iterdir()) == entries  # all read, none made again
+    cat.items[-1].name += "（调整）"
+    _open_data_written(cat, tmp_path / "edited", cache)
+    assert len(list((cache / "item-json").iterdir())) == len(entries) + 1  # the records around the edited item

@@ -1,6 +1,6 @@
 """Open data in the site: /downloads/ (XLSX, CSV, JSON + schema) and /items/<code>.json.
 
-Registered in ``generator.build.EXTRA_WRITERS``. Files are written into the
+Registered in ``generator.pages.SIDE_WRITERS``. Files are written into the
 docs folder, which MkDocs copies verbatim; every byte comes from the
 catalogue (no clock), so two builds publish identical files. The item page
 links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -18,9 +17,11 @@ from generator import jsondata
 from generator.cache import Cache, key
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
+from generator.pages.memo import item_key
 from generator.sheets import export
 
 BASENAME = "qingdan"
+RUN = 128  # items per cache entry of their records, on average
 
 
 def human_size(n: int) -> str:
@@ -31,8 +32,8 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache) -> list[dict[str, str]]:
-    """The three downloads and the two schemas; returns what the page lists.
+def write_files(cat: Catalogue, folder: Path, whole: str, cache: Cache) -> list[dict[str, str]]:
+    """The three downloads (``whole``: the text of qingdan.json) and the two schemas; returns what the page lists.
 
     The workbook is the slow one (seconds per thousand items): it comes from
     the build cache while the catalogue (its whole ``repr``) is unchanged.
@@ -45,7 +46,7 @@ def write_files(cat: Catalogue, folder: Path, data: dict[str, Any], cache: Cache
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
         (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
-        (f"{BASENAME}.json", "JSON", jsondata.dumps(data).encode("utf-8"), "完整清单，供其他系统读取"),
+        (f"{BASENAME}.json", "JSON", whole.encode("utf-8"), "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
         ("item.schema.json", "JSON Schema", item_schema_text.encode("utf-8"), "单个事项 JSON 的数据结构说明"),
     ]
@@ -76,33 +77,70 @@ def _workbook(cat: Catalogue, cache: Cache) -> tuple[bytes, list[str]]:
     return workbook, cut_text.decode("utf-8").split("\n")[1:]
 
 
-def write_item_json(docs_dir: Path, data: dict[str, Any]) -> None:
+def item_keys(cat: Catalogue) -> list[str]:
+    """Each item's ``memo.item_key``: what its record depends on.
+
+    A record holds the item, its versions and other records (the site's address,
+    townships, departments) but never another item, as the item's pages do.
+    """
+    return [item_key(cat, item) for item in cat.items]
+
+
+def item_texts(cat: Catalogue, keys: list[str], cache: Cache) -> list[str]:
+    """Each item's record as ``jsondata.dumps`` text, in catalogue order; from the build cache while unchanged.
+
+    The cache holds the records of a run of items in one entry (thousands of small
+    entries cost more to write than to make). A run ends after an item whose key
+    ends it, so an added or removed item changes its own run only, not the ones after.
+    """
+    texts: list[str] = []
+    for start, stop in _runs(keys):
+        def make(start: int = start, stop: int = stop) -> bytes:
+            return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]).encode("utf-8")
+
+        payload = cache.get_or_make("item-json", key(*keys[start:stop]), make).decode("utf-8")
+        texts += [record + "\n" for record in payload.split("\n")[:-1]]  # compact JSON has no raw newline
+    return texts
+
+
+def _runs(keys: list[str]) -> list[tuple[int, int]]:
+    """(start, stop) of runs of RUN items on average: a run ends after an item whose key's hash is 0 mod RUN."""
+    ends = [n + 1 for n, name in enumerate(keys) if int(name[:8], 16) % RUN == 0]
+    if not ends or ends[-1] != len(keys):
+        ends.append(len(keys))
+    starts = [0, *ends[:-1]]
+    return [(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
+
+
+def write_item_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:
     """/items/<code>.json (and /items/<old code>.json): the very record of the whole-catalogue file."""
     folder = docs_dir / "items"
     folder.mkdir(parents=True, exist_ok=True)
-    for record in data["items"]:
-        text = jsondata.dumps(record)
+    for item, text in zip(cat.items, texts, strict=True):
         # An earlier code's URL serves the same record: its "code" and "formerly" say where it lives now.
-        for code in (record["code"], *record["formerly"]):
+        for code in (item.code, *item.formerly):
             (folder / f"{code}.json").write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_assignment_json(docs_dir: Path, data: dict[str, Any]) -> None:
+def write_assignment_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:
     """/assignments/<id>.json, beside the assignment's page."""
-    if not data["assignments"]:
+    if not texts:
         return
     folder = docs_dir / "assignments"
     folder.mkdir(parents=True, exist_ok=True)
-    for record in data["assignments"]:
-        (folder / f"{record['id']}.json").write_text(jsondata.dumps(record), encoding="utf-8", newline="\n")
+    for a, text in zip(cat.assignments, texts, strict=True):
+        (folder / f"{a.id}.json").write_text(text, encoding="utf-8", newline="\n")
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
-    data = jsondata.catalogue_data(cat)
-    write_item_json(docs_dir, data)
-    write_assignment_json(docs_dir, data)
     cache = env.globals.get("build_cache")
-    files = write_files(cat, docs_dir / "downloads", data, cache if isinstance(cache, Cache) else Cache(None))
+    store = cache if isinstance(cache, Cache) else Cache(None)
+    keys = item_keys(cat)
+    items = item_texts(cat, keys, store)
+    assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
+    write_item_json(docs_dir, cat, items)
+    write_assignment_json(docs_dir, cat, assignments)
+    files = write_files(cat, docs_dir / "downloads", jsondata.catalogue_text(cat, items, assignments), store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)
