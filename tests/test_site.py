@@ -285,7 +285,7 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tm
     kept, damaged, changed = (f"items/{item.code}/index.html" for item in items[:3])
     version_page = next(out.glob(f"items/{items[0].code}/v/*/index.html")).relative_to(out).as_posix()
     version_json = next(out.glob(f"items/{items[0].code}/v/*.json")).relative_to(out).as_posix()
-    before = {name: (out / name).stat() for name in (kept, damaged, version_page, version_json)}
+    before = {p.relative_to(out).as_posix(): p.stat() for p in out.rglob("*") if p.is_file()}
     (out / damaged).write_bytes(b"x" * before[damaged].st_size)  # same size, other bytes
     source = next(catalogue.joinpath("items").rglob(f"{items[2].code}.yml"))
     source.write_text(source.read_text(encoding="utf-8").replace(items[2].name, items[2].name + "（调整）", 1), encoding="utf-8")
@@ -295,7 +295,12 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tm
     assert rebuilt.keys() == expected.keys()
     assert [k for k in rebuilt if rebuilt[k] != expected[k]] == []
     assert items[2].name + "（调整）" in rebuilt[changed].decode("utf-8")
-    for name in (kept, version_page, version_json):  # the item page, and the version pages written after MkDocs
+    # The item page and its JSON, the version pages written after MkDocs, the search index files
+    # whose names (their content) are the same, and the assets' .gz written after them.
+    shards = sorted(name for name in rebuilt.keys() & before.keys() if name.startswith("search-index/") and name != "search-index/meta.json")
+    packed = sorted(name for name in rebuilt if name.startswith("assets/") and name.endswith(".gz"))
+    assert any(name.startswith("search-index/g/") for name in shards) and packed
+    for name in (kept, f"items/{items[0].code}.json", version_page, version_json, *shards, *packed):
         now = (out / name).stat()
         assert (now.st_ino, now.st_mtime_ns) == (before[name].st_ino, before[name].st_mtime_ns), name
     assert (out / damaged).stat().st_ino != before[damaged].st_ino
