@@ -1,4 +1,4 @@
-"""Per-item HTML that list pages repeat thousands of times: the rows of tables of items.
+"""Per-item HTML that list pages repeat thousands of times: table rows and handbook contents entries.
 
 Rendered here in Python, not by a Jinja macro per row: at 16,000 items the township pages alone hold
 170,000 rows, and a macro call per row cost several seconds. Every value is escaped with markupsafe,
@@ -65,6 +65,28 @@ class ItemRows:
     def _township_row(self, item: Item, lead: str, phone: str | None) -> str:
         return (f'<tr id="{escape(item.code)}">{self.head_cells(item)}<td>{escape(lead)}</td>'
                 f'<td class="qd-phone">{escape(phone or "")}</td></tr>')
+
+
+class ContentsEntries:
+    """Each item's entry in a township handbook's contents, escaped once: every handbook lists it alike.
+
+    ``full``: the handbook holds the item's text, so the entry links there; otherwise to the item page.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.entries: dict[tuple[str, bool], str] = {}
+
+    def __call__(self, items: list[Item], full: bool) -> Markup:
+        return Markup("".join(self.entry(item, full) for item in items))
+
+    def entry(self, item: Item, full: bool) -> str:
+        entry = self.entries.get((item.code, full))
+        if entry is None:
+            href = f"#{item.code}" if full else f"{self.root}items/{item.code}/"
+            entry = self.entries[item.code, full] = (
+                f'<li><a href="{escape(href)}">{escape(item.name)}</a> <span class="qd-code">{escape(item.code)}</span></li>')
+        return entry
 
 
 def rows_html(rows: list[str]) -> Markup:
