@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.citations import cn_numeral
-from generator.search.index import Index, build_index, fnv1a
+from generator.search.index import Index, _title_flags, build_index, fnv1a, postings, varint
 from generator.search.text import article_names, compact, item_text, joined, norm, runs
 from generator.search.write import index_site
 from generator.validate import check
@@ -86,6 +86,37 @@ def _records(shard: bytes) -> dict[str, int]:
             i += length
         out[gram] = kind
     return out
+
+
+def _plain_postings(ids: list[int], size: int) -> bytes:
+    """The posting list format written out the plain way: varint gaps, or a bitmap when that is smaller."""
+    small, prev = bytearray(), -1
+    for i in ids:
+        small += varint(i - prev - 1)
+        prev = i
+    if len(small) > (size + 7) // 8:
+        bits = bytearray((size + 7) // 8)
+        for i in ids:
+            bits[i >> 3] |= 1 << (i & 7)
+        return b"\x01" + varint(len(bits)) + bytes(bits)
+    return b"\x00" + varint(len(small)) + small
+
+
+def test_posting_lists_are_the_plain_encoding() -> None:
+    """The encoders work at C speed (tables, bisection, a big integer); the bytes are the plain loops' ones."""
+    size = 40_000
+    cases = [[], [0], [size - 1], [5, 6, 7], list(range(0, size, 9)), list(range(0, size, 7)), list(range(size)),
+             [3, 130, 20_000, 20_001, 39_999], [0, 16_383, 32_767, 32_768], list(range(100, 2_000, 3)) + [39_990],
+             [0, 129], [0, 129, 16_513, 32_898]]  # gaps of 128, 16,383 and 16,384
+    for ids in cases:
+        assert postings(ids, size) == _plain_postings(ids, size), ids[:5]
+        for title in (ids[::3], ids[1::2], ids):
+            flags, wanted = bytearray((len(ids) + 7) // 8), set(title)
+            for n, item in enumerate(ids):
+                if item in wanted:
+                    flags[n >> 3] |= 1 << (n & 7)
+            assert _title_flags(ids, title) == (varint(len(flags)) + bytes(flags) if title else varint(0)), ids[:5]
+    assert postings([0, 2], 3) == _plain_postings([0, 2], 3) and postings([], 0) == _plain_postings([], 0)
 
 
 def test_every_gram_is_in_the_file_its_hash_names() -> None:
