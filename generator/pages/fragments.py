@@ -25,6 +25,8 @@ class ItemRows:
         self.cells: dict[str, str] = {}
         self.item_rows: dict[str, Markup] = {}
         self.county_rows: dict[str, str] = {}
+        self.township_heads: dict[str, str] = {}
+        self.contacts: dict[tuple[str, str | None], str] = {}
 
     def badge(self, kind: str) -> str:
         """The one kind badge of _macros.html, rendered once per kind."""
@@ -51,20 +53,30 @@ class ItemRows:
         return row
 
     def township_row(self, item: Item, township: Township) -> str:
-        """A row of a township's answer table: who leads there and whom to call. The row id is the
-        item code, so an item page can link to its line on each township page."""
+        """A row of a township's answer table: who leads there and whom to call."""
         if item.responsibility != "lead":
             row = self.county_rows.get(item.code)
             if row is None:  # a 配合/收回 item's row is the same on every township page
                 dept = self.cat.department.get(item.lead_department or "")
-                row = self.county_rows[item.code] = self._township_row(item, lead_label(self.cat, item),
-                                                                       dept.phone if dept else None)
+                row = self.county_rows[item.code] = self.township_head(item) + self.contact_cells(
+                    lead_label(self.cat, item), dept.phone if dept else None)
             return row
-        return self._township_row(item, lead_label(self.cat, item, township), township.phone)
+        return self.township_head(item) + self.contact_cells(lead_label(self.cat, item, township), township.phone)
 
-    def _township_row(self, item: Item, lead: str, phone: str | None) -> str:
-        return (f'<tr id="{escape(item.code)}">{self.head_cells(item)}<td>{escape(lead)}</td>'
-                f'<td class="qd-phone">{escape(phone or "")}</td></tr>')
+    def township_head(self, item: Item) -> str:
+        """A township row up to its contact: the row id is the item code, so an item page can link
+        to its line on each township page."""
+        head = self.township_heads.get(item.code)
+        if head is None:
+            head = self.township_heads[item.code] = f'<tr id="{escape(item.code)}">{self.head_cells(item)}'
+        return head
+
+    def contact_cells(self, lead: str, phone: str | None) -> str:
+        """Who leads and whom to call, and the row's end; a few pairs serve all of a township's rows."""
+        cells = self.contacts.get((lead, phone))
+        if cells is None:
+            cells = self.contacts[lead, phone] = f'<td>{escape(lead)}</td><td class="qd-phone">{escape(phone or "")}</td></tr>'
+        return cells
 
 
 class ContentsEntries:

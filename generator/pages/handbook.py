@@ -20,7 +20,7 @@ from generator.model import KINDS, Catalogue, Category, Item, Township
 from generator.pages.base import last_date, render, root_of, write_page
 from generator.pages.fragments import ContentsEntries
 from generator.pages.items import citations, department_rows
-from generator.pages.lists import applying, in_list_order
+from generator.pages.lists import in_list_order
 
 REL = "townships/{id}/handbook/index.md"
 FULL_TEXT_MAX = 1000
@@ -32,6 +32,11 @@ make the site grow by gigabytes (measured: 16,000 items x 20 townships -> 1.1 GB
 def handbook_items(cat: Catalogue, township: Township) -> list[Item]:
     """Current items of the township in handbook order: category order, then code."""
     return applying(in_list_order(cat, cat.active_items), township)
+
+
+def applying(items: list[Item], township: Township) -> list[Item]:
+    """Those of ``items`` that apply in ``township``, in their order."""
+    return [i for i in items if i.applies_to(township.id)]
 
 
 def toc(cat: Catalogue, items: list[Item], entries: ContentsEntries, full: bool) -> list[tuple[Category, int, Markup]]:

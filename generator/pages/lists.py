@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item, Township
+from generator.model import ACTION_LABELS, KINDS, Catalogue, Change, Item
 from generator.pages.assignments import for_township, is_current
 from generator.pages.base import render, today_of, write_page
 from generator.pages.changes import latest
@@ -62,11 +62,6 @@ def in_list_order(cat: Catalogue, items: Iterable[Item]) -> list[Item]:
     """Items as a township's page and handbook list them: category order, then code."""
     order = {c.id: n for n, c in enumerate(cat.categories)}
     return sorted(items, key=lambda i: (order.get(i.category, len(order)), i.code))
-
-
-def applying(items: list[Item], township: Township) -> list[Item]:
-    """Those of ``items`` that apply in ``township``, in their order."""
-    return [i for i in items if i.applies_to(township.id)]
 
 
 def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[str, date]:
@@ -144,13 +139,14 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
     counts = {t.id: 0 for t in cat.townships}
     for t in cat.townships:
         rel = f"townships/{t.id}/index.md"
-        items = applying(active, t)
-        counts[t.id] = len(items)
         groups: dict[str, list[str]] = {}
-        for item in items:
-            groups.setdefault(item.category, []).append(rows.township_row(item, t))
-        kinds = Counter(i.responsibility for i in items)
-        body = render(env, "township.html", rel, township=t, total=len(items),
+        kinds: Counter[str] = Counter()
+        for item in active:
+            if item.applies_to(t.id):
+                groups.setdefault(item.category, []).append(rows.township_row(item, t))
+                kinds[item.responsibility] += 1
+        counts[t.id] = kinds.total()
+        body = render(env, "township.html", rel, township=t, total=counts[t.id],
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
                       groups=[(cat.category[c], len(r), rows_html(r)) for c, r in groups.items()],
                       assignments=for_township(cat, t.id, today_of(env)))
