@@ -17,7 +17,7 @@ from generator import jsondata
 from generator.cache import Cache, key
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
-from generator.pages.memo import item_key
+from generator.pages.memo import context_digest, item_key
 from generator.sheets import export
 
 BASENAME = "qingdan"
@@ -32,20 +32,21 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def write_files(cat: Catalogue, folder: Path, whole: str, cache: Cache) -> list[dict[str, str]]:
+def write_files(cat: Catalogue, folder: Path, whole: str, name: str, cache: Cache) -> list[dict[str, str]]:
     """The three downloads (``whole``: the text of qingdan.json) and the two schemas; returns what the page lists.
 
-    The workbook is the slow one (seconds per thousand items): it comes from
-    the build cache while the catalogue (its whole ``repr``) is unchanged.
+    The workbook (seconds per thousand items) and the CSV come from the build
+    cache while the catalogue is unchanged (``name``: :func:`catalogue_key`).
     """
     folder.mkdir(parents=True, exist_ok=True)
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
-    workbook, cut = _workbook(cat, cache)
+    workbook, cut = _workbook(cat, name, cache)
+    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"))
     files = [
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
-        (f"{BASENAME}.csv", "CSV", b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"), "每行一个事项，便于统计"),
+        (f"{BASENAME}.csv", "CSV", table, "每行一个事项，便于统计"),
         (f"{BASENAME}.json", "JSON", whole.encode("utf-8"), "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
         ("item.schema.json", "JSON Schema", item_schema_text.encode("utf-8"), "单个事项 JSON 的数据结构说明"),
@@ -57,9 +58,13 @@ def write_files(cat: Catalogue, folder: Path, whole: str, cache: Cache) -> list[
     return out
 
 
-def _workbook(cat: Catalogue, cache: Cache) -> tuple[bytes, list[str]]:
+def catalogue_key(cat: Catalogue, keys: list[str]) -> str:
+    """The cache key of what depends on the whole catalogue: the rest, and each item's key (``keys``, in order)."""
+    return key("catalogue", context_digest(cat), *keys)
+
+
+def _workbook(cat: Catalogue, name: str, cache: Cache) -> tuple[bytes, list[str]]:
     """The workbook (slow: from the cache while the catalogue is unchanged) and the cells it had to cut."""
-    name = key(repr(cat))
 
     def make() -> tuple[bytes, bytes]:
         cut: list[str] = []
@@ -140,7 +145,8 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
     write_item_json(docs_dir, cat, items)
     write_assignment_json(docs_dir, cat, assignments)
-    files = write_files(cat, docs_dir / "downloads", jsondata.catalogue_text(cat, items, assignments), store)
+    whole = jsondata.catalogue_text(cat, items, assignments)
+    files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys), store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)
