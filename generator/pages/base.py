@@ -98,9 +98,10 @@ def cn_date(value: date | None) -> str:
 
 
 def root_of(rel: str) -> str:
-    """Relative prefix from a page (``items/T-001/index.md``) back to the site root."""
-    depth = len(PurePosixPath(rel).parent.parts)
-    return "../" * depth
+    """Relative prefix from a page back to the site root: ``items/T-001/index.md`` and
+    ``items/T-001.md`` are both the page ``items/T-001/`` (MkDocs' directory URLs)."""
+    path = PurePosixPath(rel)
+    return "../" * (len(path.parent.parts) + (path.name != "index.md"))
 
 
 def write_page(

@@ -91,7 +91,7 @@ def chart_store(env: jinja2.Environment) -> Cache | None:
 
 
 def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
-    rel = f"items/{item.code}/index.md"
+    rel = item_source(item.code)
     body = item_body(env, "item", cat, item,
                      lambda: render(env, "item.html", rel, **item_context(cat, item, chart_store(env)), **item_page_context(cat, item)))
     assert item.updated is not None  # validation requires a history entry
@@ -100,6 +100,12 @@ def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: It
         meta["qd_cancelled"] = True
     write_page(docs_dir, rel, title=f"{item.code} {item.name}", body=body, updated=item.updated,
                published=published_of(item), meta=meta)
+
+
+def item_source(code: str) -> str:
+    """The item page's file in the docs folder: ``items/<code>.md`` (the page is still ``items/<code>/``),
+    so the build neither makes nor removes a folder per item; ``items/index.md`` is the list itself."""
+    return f"items/{code}/index.md" if code.casefold() == "index" else f"items/{code}.md"
 
 
 def description(cat: Catalogue, item: Item, limit: int = 150) -> str:

@@ -38,7 +38,8 @@ def context_digest(cat: Catalogue) -> str:
 
 def item_key(cat: Catalogue, item: Item) -> str:
     """The cache key of ``item``'s page bodies: the item, each of its versions (text and context), the rest."""
-    versions = [(repr(v.item), context_digest(v.context), v.start, v.slug, repr(v.change), v.end, v.commit)
+    # A version that is the item itself (outside git, the only one) adds nothing to repr(item).
+    versions = [("=" if v.item is item else repr(v.item), context_digest(v.context), v.start, v.slug, repr(v.change), v.end, v.commit)
                 for v in cat.versions_of(item)]
     return key("item-pages", repr(item), repr(versions), context_digest(cat))
 

@@ -29,7 +29,7 @@ from markupsafe import escape
 
 from generator import jsondata
 from generator.cache import Cache
-from generator.model import ACTION_LABELS, Catalogue, Change, Item
+from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
 from generator.pages.memo import item_body
@@ -135,13 +135,17 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
             "published": published.isoformat(), "published_text": cn_date(published),
         })
         write_or_keep(previous, view.path + "index.html", site / view.path / "index.html", html.encode("utf-8"))
-        data = jsondata.dumps(jsondata.version_data(cat, item, view.version))
+        data = item_body(env, "version-json", cat, item, partial(_version_json, cat, item, v), part=v.slug)
         write_or_keep(previous, view.json_path, site / view.json_path, data.encode("utf-8"))
     write_unrecorded(cat, site, item, current, previous)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
             rel = f"items/{old}/v/{view.version.slug}/index.html"
             write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
+
+
+def _version_json(cat: Catalogue, item: Item, version: Version) -> str:
+    return jsondata.dumps(jsondata.version_data(cat, item, version))
 
 
 def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: VersionView, shown: list[VersionView],
