@@ -82,21 +82,19 @@ class ItemRows:
 class ContentsEntries:
     """Each item's entry in a township handbook's contents, escaped once: every handbook lists it alike.
 
-    ``full``: the handbook holds the item's text, so the entry links there; otherwise to the item page.
+    ``full``: the handbook holds the items' text, so an entry links there; otherwise to the item page.
     """
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, full: bool) -> None:
         self.root = root
-        self.entries: dict[tuple[str, bool], str] = {}
+        self.full = full
+        self.entries: dict[str, str] = {}
 
-    def __call__(self, items: list[Item], full: bool) -> Markup:
-        return Markup("".join(self.entry(item, full) for item in items))
-
-    def entry(self, item: Item, full: bool) -> str:
-        entry = self.entries.get((item.code, full))
+    def entry(self, item: Item) -> str:
+        entry = self.entries.get(item.code)
         if entry is None:
-            href = f"#{item.code}" if full else f"{self.root}items/{item.code}/"
-            entry = self.entries[item.code, full] = (
+            href = f"#{item.code}" if self.full else f"{self.root}items/{item.code}/"
+            entry = self.entries[item.code] = (
                 f'<li><a href="{escape(href)}">{escape(item.name)}</a> <span class="qd-code">{escape(item.code)}</span></li>')
         return entry
 

@@ -11,6 +11,7 @@ township's handbook, so it is rendered once and reused.
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -39,22 +40,19 @@ def applying(items: list[Item], township: Township) -> list[Item]:
     return [i for i in items if i.applies_to(township.id)]
 
 
-def toc(cat: Catalogue, items: list[Item], entries: ContentsEntries, full: bool) -> list[tuple[Category, int, Markup]]:
-    """The contents: each category with its item count and its items' entries."""
-    groups: list[tuple[Category, list[Item]]] = []
+def toc(cat: Catalogue, items: list[Item], entries: ContentsEntries) -> list[tuple[Category, int, Markup]]:
+    """The contents: each category (the items come in category order) with its item count and entries."""
+    groups: dict[str, list[str]] = {}
     for item in items:
-        category = cat.category[item.category]
-        if not groups or groups[-1][0].id != category.id:
-            groups.append((category, []))
-        groups[-1][1].append(item)
-    return [(category, len(members), entries(members, full)) for category, members in groups]
+        groups.setdefault(item.category, []).append(entries.entry(item))
+    return [(cat.category[c], len(members), Markup("".join(members))) for c, members in groups.items()]
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     blocks: dict[str, Markup] = {}
     template = env.get_template("handbook_item.html")
     root = root_of(REL)  # every handbook sits at the same depth: one rendering serves all
-    entries = ContentsEntries(root)
+    contents = {full: ContentsEntries(root, full) for full in (True, False)}
     ordered = in_list_order(cat, cat.active_items)
     updated = last_date(cat)
     for township in cat.townships:
@@ -67,8 +65,8 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
                     root=root, item=item, departments=department_rows(cat, item),
                     citations=citations(cat, item), permalink=cat.permalink(item.code),
                     office=cat.office_of(item)))
-        kinds = Counter(i.responsibility for i in items)
-        body = render(env, "handbook.html", rel, township=township, total=len(items), toc=toc(cat, items, entries, full),
+        kinds = Counter(map(attrgetter("responsibility"), items))
+        body = render(env, "handbook.html", rel, township=township, total=len(items), toc=toc(cat, items, contents[full]),
                       blocks=Markup("".join(blocks[i.code] for i in items)) if full else "",
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
                       updated=updated, full=full, limit=FULL_TEXT_MAX)
