@@ -188,16 +188,18 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     folder = tmp_path / "cache"
     assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
     entries = sorted(p for p in folder.rglob("*") if p.is_file())
-    assert len(entries) == -(-len(cat.items) // 8)  # one entry per block of items
+    assert len(list((folder / "search").iterdir())) == -(-len(cat.items) // 8)  # one entry per block of items
+    assert len(list((folder / "search-grams").iterdir())) == 1  # and one of the gram files made of them all
     assert _same(build_index(cat, cache=Cache(folder)), plain)
     for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
         data = entry.read_bytes()
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
     assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
-    # An edited item: its block is made again (a new entry), the others are read, the bytes are a clean build's.
+    # An edited item: its block and the gram files are made again (new entries), the other blocks are
+    # read, the bytes are a clean build's.
     cat.item["SX-CXJS-001"].keywords.append("宅前堆物")
     edited = build_index(cat, cache=Cache(folder))
-    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 1
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 2
     monkeypatch.undo()
     assert _same(edited, build_index(cat)) and not _same(edited, plain)
 

@@ -230,11 +230,11 @@ def _invert(texts: Sequence[ItemText], start: int) -> bytes:
     return b"".join([head, b"\n", *(body_of[g].tobytes() for g in order), *(title_of.get(g, empty).tobytes() for g in order)])
 
 
-def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> bytes:
-    """:func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged."""
+def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes]:
+    """The cache key and :func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged."""
     texts = [item_text(cat, i) for i in items[start : start + DOC_CHUNK]]
     name = cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts]))
-    return cache.get_or_make("search", name, lambda: _invert(texts, start))
+    return name, cache.get_or_make("search", name, lambda: _invert(texts, start))
 
 
 def _merge(part: bytes, body_of: dict[str, array[int]], title_of: dict[str, array[int]]) -> None:
@@ -254,35 +254,15 @@ def _record(g: str, ids: array[int], title: array[int] | None, size: int) -> byt
 
 def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None = None) -> Index:
     """The index of ``cat``; ``parallel`` uses both cores (forked workers), ``cache`` keeps each
-    block of items' posting lists for the next build. Neither changes a byte of the result."""
+    block of items' posting lists and the gram files made of them for the next build. Neither
+    changes a byte of the result."""
     items = sorted(cat.items, key=lambda i: i.code)
     size = len(items)
     store = cache or Cache(None)
-    body_of: dict[str, array[int]] = {}
-    title_of: dict[str, array[int]] = {}
     blocks = [functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)]
-    for part in results(blocks, parallel=parallel):  # in item order, so every list stays ascending
-        _merge(part, body_of, title_of)
-    chars = {g for g in body_of if len(g) == 1}
-
-    grams = sorted(body_of)
-    windows = [grams[i : i + GRAM_CHUNK] for i in range(0, len(grams), GRAM_CHUNK)]
-
-    def encode(window: list[str]) -> list[bytes]:
-        return [_record(g, body_of[g], title_of.get(g), size) for g in window]
-
-    records: dict[str, bytes] = {}
-    for window, encoded in zip(windows, results([functools.partial(encode, w) for w in windows], parallel=parallel),
-                               strict=True):
-        records.update(zip(window, encoded, strict=True))
-    ordered = b"".join(records[g] for g in grams)
-    shards = shard_count(len(zlib.compress(ordered, 1)))
-    grouped: dict[int, list[str]] = {n: [] for n in range(shards)}
-    for g in grams:
-        grouped[fnv1a(g) % shards].append(g)
     index = Index()
-    for n, names in grouped.items():
-        index.files[f"g/{n}"] = gz(b"".join(records[g] for g in names))
+    grams, shards, t2s = _gram_files(list(results(blocks, parallel=parallel)), size, parallel=parallel, cache=store)
+    index.files.update((name, data) for name, data in grams.items() if name.startswith("g/"))
 
     for start in range(0, size, DOCS_PER_FILE):
         chunk = [doc_record(cat, i) for i in items[start : start + DOCS_PER_FILE]]
@@ -313,11 +293,7 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
             index.files[f"f/{key}-{i}"] = gz(bitmap(members[v], size))
         facet_list.append({"key": key, "label": label, "values": [[v, name] for v, name in values]})
 
-    # Synonyms are fetched with the first query's grams, confusions only when a query finds nothing.
-    frequency = {c: len(body_of[c]) for c in chars}
-    forgiving = manifest_part(frequency, lambda word: all(g in body_of for g in _chain(norm(word))))
-    for name, value in sorted(forgiving.items()):
-        index.files[f"x/{name}"] = gz(json_bytes(value))
+    index.files.update((name, data) for name, data in grams.items() if name.startswith("x/"))
 
     index.manifest = {
         "size": size,
@@ -327,11 +303,68 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
         "codeFiles": code_files,
         "maxGram": MAX_GRAM,
         "facets": facet_list,
-        # Only the traditional characters whose simplified form occurs in the catalogue matter.
-        "t2s": "".join(t + s for t, s in sorted(t2s_table().items()) if s in chars),
+        "t2s": t2s,
         "pages": pages(cat),
     }
     return index
+
+
+def _gram_files(parts: list[tuple[str, bytes]], size: int, *, parallel: bool, cache: Cache) -> tuple[dict[str, bytes], int, str]:
+    """The gram files (``g/<n>``) and what else needs every posting list (``x/`` files), the shard count
+    and the manifest's ``t2s``, from the blocks' posting lists (``parts``: their cache keys and lists, in item order).
+
+    From the cache while every block's text is unchanged (their keys name their texts
+    and positions): a rebuild after a change that search does not see (a history
+    entry) neither merges nor encodes the lists again.
+    """
+    def make() -> bytes:
+        files, shards, t2s = _encode(parts, size, parallel=parallel)
+        head = json_bytes({"files": [[name, len(data)] for name, data in files.items()], "shards": shards, "t2s": t2s})
+        return b"".join([head, b"\n", *files.values()])  # compact JSON has no raw newline
+
+    name = cache_key("search-grams", str(size), *(block for block, _ in parts))
+    head, _, data = cache.get_or_make("search-grams", name, make).partition(b"\n")
+    told = json.loads(head)
+    files, at = {}, 0
+    for file, length in told["files"]:
+        files[file] = data[at : at + length]
+        at += length
+    return files, told["shards"], told["t2s"]
+
+
+def _encode(parts: list[tuple[str, bytes]], size: int, *, parallel: bool) -> tuple[dict[str, bytes], int, str]:
+    """:func:`_gram_files` made: the lists merged, every gram's record encoded and the records sharded."""
+    body_of: dict[str, array[int]] = {}
+    title_of: dict[str, array[int]] = {}
+    for _, part in parts:  # in item order, so every list stays ascending
+        _merge(part, body_of, title_of)
+    chars = {g for g in body_of if len(g) == 1}
+
+    grams = sorted(body_of)
+    windows = [grams[i : i + GRAM_CHUNK] for i in range(0, len(grams), GRAM_CHUNK)]
+
+    def encode(window: list[str]) -> list[bytes]:
+        return [_record(g, body_of[g], title_of.get(g), size) for g in window]
+
+    records: dict[str, bytes] = {}
+    for window, encoded in zip(windows, results([functools.partial(encode, w) for w in windows], parallel=parallel),
+                               strict=True):
+        records.update(zip(window, encoded, strict=True))
+    ordered = b"".join(records[g] for g in grams)
+    shards = shard_count(len(zlib.compress(ordered, 1)))
+    grouped: dict[int, list[str]] = {n: [] for n in range(shards)}
+    for g in grams:
+        grouped[fnv1a(g) % shards].append(g)
+    files = {f"g/{n}": gz(b"".join(records[g] for g in names)) for n, names in grouped.items()}
+
+    # Synonyms are fetched with the first query's grams, confusions only when a query finds nothing.
+    frequency = {c: len(body_of[c]) for c in chars}
+    forgiving = manifest_part(frequency, lambda word: all(g in body_of for g in _chain(norm(word))))
+    for name, value in sorted(forgiving.items()):
+        files[f"x/{name}"] = gz(json_bytes(value))
+    # Only the traditional characters whose simplified form occurs in the catalogue matter.
+    t2s = "".join(t + s for t, s in sorted(t2s_table().items()) if s in chars)
+    return files, shards, t2s
 
 
 def shard_count(packed: int) -> int:
