@@ -78,6 +78,12 @@ def article_names(ref: str) -> list[str]:
     return [digits, article_label(ref)]
 
 
+@lru_cache(maxsize=4096)
+def _article_forms(ref: str) -> tuple[str, ...]:
+    """:func:`article_names`, worked out once per article number (items cite the same ones again and again)."""
+    return tuple(article_names(ref))
+
+
 @dataclass(frozen=True)
 class ItemText:
     """An item's searchable text: ``title`` (name, codes, keywords) ranks above ``body``.
@@ -120,8 +126,9 @@ def item_text(cat: Catalogue, item: Item) -> ItemText:
         body += names
         for ref in citation.articles:
             # 城乡规划法第六十五条: the law and its article typed as one phrase.
-            body += article_names(ref)
-            typed += [name + article for article in article_names(ref) for name in names]
+            forms = _article_forms(ref)
+            body += forms
+            typed += [name + article for article in forms for name in names]
         if citation.note:
             body.append(citation.note)
     for step in item.workflow:  # what the step list on the item page shows
