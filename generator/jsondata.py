@@ -118,11 +118,12 @@ def catalogue_text(cat: Catalogue, items: Sequence[str], assignments: Sequence[s
     """``dumps(catalogue_data(cat))`` from the records' own ``dumps`` texts, which are not encoded again.
 
     Compact JSON of an object or array is its members' texts joined by commas,
-    so the whole file is the item files' texts (each without its newline) inside
+    so the whole file is the item files' texts (their newlines made commas) inside
     the rest (tests/test_catjson.py compares the two ways).
     """
     given = {"items": items, "assignments": assignments}
-    members = [f"{_compact(name)}:" + ("[" + ",".join(t[:-1] for t in given[name]) + "]" if name in given else _compact(value))
+    # Each text ends in its only raw newline (JSON escapes the ones in strings): those become the commas.
+    members = [f"{_compact(name)}:" + ("[" + "".join(given[name]).replace("\n", ",")[:-1] + "]" if name in given else _compact(value))
                for name, value in _whole(cat, [], []).items()]
     return "{" + ",".join(members) + "}\n"
 
