@@ -298,7 +298,8 @@ def test_a_rebuild_keeps_unchanged_files_and_rewrites_changed_or_damaged_ones(tm
     assert items[2].name + "（调整）" in rebuilt[changed].decode("utf-8")
     # The item page and its JSON, the version pages written after MkDocs, the search index files
     # whose names (their content) are the same, and the assets' .gz written after them.
-    shards = sorted(name for name in rebuilt.keys() & before.keys() if name.startswith("search-index/") and name != "search-index/meta.json")
+    shards = sorted(name for name in rebuilt.keys() & before.keys()
+                    if name.startswith("search-index/") and name != "search-index/meta.json")
     packed = sorted(name for name in rebuilt if name.startswith("assets/") and name.endswith(".gz"))
     assert any(name.startswith("search-index/g/") for name in shards) and packed
     for name in (kept, f"items/{items[0].code}.json", version_page, version_json, *shards, *packed):
