@@ -183,6 +183,7 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     plain = build_index(cat)
     monkeypatch.setattr(index, "DOC_CHUNK", 8)  # the sample's items in many blocks, its grams in many windows
     monkeypatch.setattr(index, "GRAM_CHUNK", 100)
+    monkeypatch.setattr(index, "RECORD_CHUNK", 32)  # and its display records in three jobs
     assert _same(build_index(cat), plain)
     assert _same(build_index(cat, parallel=True), plain)
     folder = tmp_path / "cache"

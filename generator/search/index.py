@@ -44,7 +44,7 @@ import operator
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -71,6 +71,7 @@ CODES_PER_FILE = 256
 MAX_GRAM = 3
 DOC_CHUNK = 512  # items per job of the posting-list step and per cache entry: a changed item redoes its block
 GRAM_CHUNK = 2048  # grams per job of the encoding step
+RECORD_CHUNK = 1024  # items per job of the display records and sentences: a multiple of both per-file counts
 
 
 def fnv1a(text: str) -> int:
@@ -237,6 +238,17 @@ def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) 
     return name, cache.get_or_make("search", name, lambda: _invert(texts, start))
 
 
+def _record_files(cat: Catalogue, items: Sequence[Item], start: int) -> dict[str, bytes]:
+    """The ``d/`` and ``s/`` files of ``items[start : start + RECORD_CHUNK]``."""
+    assert RECORD_CHUNK % DOCS_PER_FILE == 0 and RECORD_CHUNK % SNIPPETS_PER_FILE == 0, "a file of two jobs"
+    files = {}
+    for at in range(start, min(start + RECORD_CHUNK, len(items)), DOCS_PER_FILE):
+        files[f"d/{at // DOCS_PER_FILE}"] = gz(json_bytes([doc_record(cat, i) for i in items[at : at + DOCS_PER_FILE]]))
+    for at in range(start, min(start + RECORD_CHUNK, len(items)), SNIPPETS_PER_FILE):
+        files[f"s/{at // SNIPPETS_PER_FILE}"] = gz(json_bytes([snippet_lines(cat, i) for i in items[at : at + SNIPPETS_PER_FILE]]))
+    return files
+
+
 def _merge(part: bytes, body_of: dict[str, array[int]], title_of: dict[str, array[int]]) -> None:
     head, _, data = part.partition(b"\n")
     order, body_counts, title_counts = json.loads(head)
@@ -259,18 +271,18 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
     items = sorted(cat.items, key=lambda i: i.code)
     size = len(items)
     store = cache or Cache(None)
-    blocks = [functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)]
+    # One pool for both: the blocks' posting lists, and the display records and sentences.
+    jobs: list[Callable[[], tuple[str, bytes] | dict[str, bytes]]] = [
+        *(functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)),
+        *(functools.partial(_record_files, cat, items, start) for start in range(0, size, RECORD_CHUNK)),
+    ]
+    done = list(results(jobs, parallel=parallel))
     index = Index()
-    grams, shards, t2s = _gram_files(list(results(blocks, parallel=parallel)), size, parallel=parallel, cache=store)
+    grams, shards, t2s = _gram_files([part for part in done if isinstance(part, tuple)], size, parallel=parallel, cache=store)
     index.files.update((name, data) for name, data in grams.items() if name.startswith("g/"))
-
-    for start in range(0, size, DOCS_PER_FILE):
-        chunk = [doc_record(cat, i) for i in items[start : start + DOCS_PER_FILE]]
-        index.files[f"d/{start // DOCS_PER_FILE}"] = gz(json_bytes(chunk))
-
-    for start in range(0, size, SNIPPETS_PER_FILE):
-        lines = [snippet_lines(cat, i) for i in items[start : start + SNIPPETS_PER_FILE]]
-        index.files[f"s/{start // SNIPPETS_PER_FILE}"] = gz(json_bytes(lines))
+    for files in done:
+        if isinstance(files, dict):
+            index.files.update(files)
 
     codes: dict[str, int] = {}
     for number, item in enumerate(items):
