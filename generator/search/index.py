@@ -216,19 +216,18 @@ def _invert(texts: Sequence[ItemText], start: int) -> bytes:
     ``[grams, body counts, title counts]`` as JSON, a newline, every gram's item numbers
     (array ``I``, this machine's byte order), then its title items the same way.
     """
-    body_of: dict[str, array[int]] = {}
-    title_of: dict[str, array[int]] = {}
+    body_of: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
+    title_of: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
     for number, text in enumerate(texts, start):
         title = set().union(*map(_grams, text.title))
         body = title.union(*map(_grams, text.body), *map(_grams, text.typed))
-        for g in body:
-            body_of.setdefault(g, array("I")).append(number)
-        for g in title:
-            title_of.setdefault(g, array("I")).append(number)
+        # number appended to each gram's list, the loop in C (a gram's first item makes its list)
+        collections.deque(map(list.append, map(body_of.__getitem__, body), itertools.repeat(number)), maxlen=0)
+        collections.deque(map(list.append, map(title_of.__getitem__, title), itertools.repeat(number)), maxlen=0)
     order = sorted(body_of)
-    empty = array("I")
-    head = json_bytes([order, [len(body_of[g]) for g in order], [len(title_of.get(g, empty)) for g in order]])
-    return b"".join([head, b"\n", *(body_of[g].tobytes() for g in order), *(title_of.get(g, empty).tobytes() for g in order)])
+    head = json_bytes([order, [len(body_of[g]) for g in order], [len(title_of.get(g, ())) for g in order]])
+    lists = [*(body_of[g] for g in order), *(title_of.get(g, []) for g in order)]
+    return b"".join([head, b"\n", *(array("I", ids).tobytes() for ids in lists)])
 
 
 def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes]:
