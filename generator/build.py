@@ -157,7 +157,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         prepare_docs(cat, project, docs_dir, say, options, charts)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
         # Over a site built before, only what changed is written, then moved into it (generator.reuse).
-        previous = out if out.is_dir() and plain_tree(out) is not None else None
+        old_files = plain_tree(out) if out.is_dir() else None
+        previous = out if old_files is not None else None
         say("MkDocs 渲染网页 …")
         run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                    stencils=options.stencils, previous=previous)
@@ -168,11 +169,11 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")
             step(site_dir, cat, options, previous)
-        if previous is None:
+        if old_files is None:
             _swap(site_dir, out)
         else:
             try:
-                update(site_dir, out)
+                update(site_dir, out, old_files)
             except OSError as exc:
                 raise QingdanError(f"新网站已生成，但更新 {out} 时出错：{exc}；网站可能只更新了一部分，请排除问题后重新运行生成。") from None
         say(f"完成：网站已写入 {out}")

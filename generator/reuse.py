@@ -97,20 +97,19 @@ def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[s
     return found
 
 
-def update(new_site: Path, out: Path) -> None:
+def update(new_site: Path, out: Path, old: dict[str, os.stat_result]) -> None:
     """Make ``out`` the site ``new_site`` stands for: its files, plus the ones it kept from ``out``.
 
+    ``old`` is ``out``'s :func:`plain_tree`, taken before the build (which never writes into ``out``).
     A file of ``new_site`` that ``out`` holds with the same bytes (MkDocs writes
     its own files every time) leaves ``out``'s file as it is.
     """
     kept = kept_paths(new_site)
-    old = plain_tree(out)
-    assert old is not None  # the build only keeps files from a plain tree
     new = plain_tree(new_site)
     assert new is not None  # the build writes no links
     gone = sorted(set(old) - set(new) - kept)  # first: one of them may stand where a new folder goes
     for rel in gone:
-        os.unlink(out / rel)
+        (out / rel).unlink(missing_ok=True)
     for folder in sorted({(out / rel).parent for rel in gone}, key=lambda p: len(p.parts), reverse=True):
         while folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()

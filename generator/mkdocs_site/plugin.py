@@ -70,7 +70,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.files = files
         if self.stencils:
-            self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config)
+            self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config, parallel=self.parallel)
         return nav
 
     @event_priority(-100)
