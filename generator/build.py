@@ -24,7 +24,7 @@ from generator.cache import Cache, key
 from generator.errors import QingdanError
 from generator.model import Catalogue
 from generator.problems import errors
-from generator.reuse import plain_tree, site_files, update, write_or_keep
+from generator.reuse import close_logs, plain_tree, site_files, update, write_or_keep
 from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -186,4 +186,5 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     except Exception as exc:  # a bug in a page writer or post-build step: cli shows the traceback; --out is kept
         raise QingdanError("生成网站时程序出错（见上面的错误信息，请报告给维护人员）；原有网站文件夹未改动。") from exc
     finally:
+        close_logs(work / "site")
         shutil.rmtree(work, ignore_errors=True)

@@ -331,6 +331,14 @@ def test_a_rebuild_in_place_clears_what_stands_in_its_way_and_never_writes_into_
     assert "（调整）" not in (copy / "items" / "T-001" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuild_leaves_no_file_open(minimal_copy: Path, tmp_path: Path) -> None:
+    """The notes of kept files are closed when the build ends (``qingdan serve`` rebuilds for hours)."""
+    out = build_site(minimal_copy, tmp_path / "site")
+    before = sorted(os.listdir("/proc/self/fd"))
+    build_site(minimal_copy, out)
+    assert sorted(os.listdir("/proc/self/fd")) == before
+
+
 def test_a_site_folder_holding_a_symbolic_link_is_replaced_whole(minimal_copy: Path, tmp_path: Path) -> None:
     """Files are never moved through a link into a folder outside the site: such a site is replaced."""
     out = build_site(minimal_copy, tmp_path / "site")
