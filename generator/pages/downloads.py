@@ -92,13 +92,16 @@ def item_keys(cat: Catalogue) -> list[str]:
     return [item_key(cat, item) for item in cat.items]
 
 
-def item_texts(cat: Catalogue, keys: list[str], cache: Cache) -> list[str]:
-    """Each item's record as ``jsondata.dumps`` text, in catalogue order; from the build cache while unchanged.
+def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[str]:
+    """Each item's record as ``jsondata.dumps`` text, in catalogue order; from the build cache while unchanged
+    (``keys``: :func:`item_keys`, or None without a cache).
 
     The cache holds the records of a run of items in one entry (thousands of small
     entries cost more to write than to make). A run ends after an item whose key
     ends it, so an added or removed item changes its own run only, not the ones after.
     """
+    if keys is None:
+        return [jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items]
     texts: list[str] = []
     for start, stop in _runs(keys):
         def make(start: int = start, stop: int = stop) -> bytes:
@@ -143,13 +146,14 @@ def write_assignment_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> N
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     cache = env.globals.get("build_cache")
     store = cache if isinstance(cache, Cache) else Cache(None)
-    keys = item_keys(cat)
+    # Without a cache nothing is looked up: the keys (30 us an item) are not worked out at all.
+    keys = item_keys(cat) if store.folder is not None else None
     items = item_texts(cat, keys, store)
     assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
     write_item_json(docs_dir, cat, items)
     write_assignment_json(docs_dir, cat, assignments)
     whole = jsondata.catalogue_text(cat, items, assignments)
-    files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys), store)
+    files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys) if keys is not None else "", store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)

@@ -48,5 +48,7 @@ def item_body(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, ma
     """``make()``, or what it made for the same inputs in an earlier build (``kind`` and ``part``: which page)."""
     cache = env.globals["build_cache"]
     assert isinstance(cache, Cache)  # set by generator.pages.write_pages
+    if cache.folder is None:  # nothing to look up: no key to work out
+        return make()
     name = key(item_key(cat, item), part)
     return cache.get_or_make(f"body-{kind}", name, lambda: make().encode("utf-8")).decode("utf-8")
