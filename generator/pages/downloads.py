@@ -1,6 +1,7 @@
 """Open data in the site: /downloads/ (XLSX, CSV, JSON + schema) and /items/<code>.json.
 
-Registered in ``generator.pages.SIDE_WRITERS``. Files are written into the
+Registered in ``generator.pages.SIDE_WRITERS`` (two writers: the downloads, and the
+record files beside them on another worker). Files are written into the
 docs folder, which MkDocs copies verbatim; every byte comes from the
 catalogue (no clock), so two builds publish identical files. The item page
 links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
@@ -143,15 +144,25 @@ def write_assignment_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> N
         (folder / f"{a.id}.json").write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+def _texts(cat: Catalogue, env: jinja2.Environment) -> tuple[Cache, list[str] | None, list[str], list[str]]:
+    """The build cache, the item keys, and the item and assignment records as text."""
     cache = env.globals.get("build_cache")
     store = cache if isinstance(cache, Cache) else Cache(None)
     # Without a cache nothing is looked up: the keys (30 us an item) are not worked out at all.
     keys = item_keys(cat) if store.folder is not None else None
-    items = item_texts(cat, keys, store)
-    assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
+    return store, keys, item_texts(cat, keys, store), [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
+
+
+def write_record_files(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+    """/items/<code>.json and /assignments/<id>.json: a job of its own, beside the workbook's (the longest)."""
+    _, _, items, assignments = _texts(cat, env)
     write_item_json(docs_dir, cat, items)
     write_assignment_json(docs_dir, cat, assignments)
+
+
+def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
+    """/downloads/: the workbook, CSV and JSON of the whole catalogue, and the page that lists them."""
+    store, keys, items, assignments = _texts(cat, env)
     whole = jsondata.catalogue_text(cat, items, assignments)
     files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys) if keys is not None else "", store)
     rel = "downloads/index.md"
