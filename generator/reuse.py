@@ -66,9 +66,9 @@ def _log(folder: str) -> int:
     return _LOGS[path]
 
 
-def plain_tree(folder: Path) -> dict[str, os.stat_result] | None:
-    """Every file below ``folder`` (site path -> its stat), or None if a symbolic link or other non-file is there."""
-    found: dict[str, os.stat_result] = {}
+def plain_tree(folder: Path) -> set[str] | None:
+    """Every file below ``folder`` (site paths), or None if a symbolic link or other non-file is there."""
+    found: set[str] = set()
 
     def scan(path: str, prefix: str) -> bool:
         with os.scandir(path) as entries:
@@ -79,7 +79,7 @@ def plain_tree(folder: Path) -> dict[str, os.stat_result] | None:
                     if not scan(entry.path, prefix + entry.name + "/"):
                         return False
                 elif entry.is_file():
-                    found[prefix + entry.name] = entry.stat()
+                    found.add(prefix + entry.name)
                 else:
                     return False
         return True
@@ -112,7 +112,7 @@ def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[s
     return found
 
 
-def update(new_site: Path, out: Path, old: dict[str, os.stat_result]) -> None:
+def update(new_site: Path, out: Path, old: set[str]) -> None:
     """Make ``out`` the site ``new_site`` stands for: its files, plus the ones it kept from ``out``.
 
     ``old`` is ``out``'s :func:`plain_tree`, taken before the build (which never writes into ``out``).
@@ -122,7 +122,7 @@ def update(new_site: Path, out: Path, old: dict[str, os.stat_result]) -> None:
     kept = kept_paths(new_site)
     new = plain_tree(new_site)
     assert new is not None  # the build writes no links
-    gone = sorted(set(old) - set(new) - kept)  # first: one of them may stand where a new folder goes
+    gone = sorted(old - new - kept)  # first: one of them may stand where a new folder goes
     for rel in gone:
         (out / rel).unlink(missing_ok=True)
     for folder in sorted({(out / rel).parent for rel in gone}, key=lambda p: len(p.parts), reverse=True):
