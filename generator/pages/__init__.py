@@ -34,7 +34,7 @@ import jinja2
 
 from generator.cache import Cache
 from generator.model import Catalogue
-from generator.pages import assignments, changes, downloads, handbook, removed, versions
+from generator.pages import assignments, changes, downloads, handbook, memo, removed, versions
 from generator.pages.base import last_date, make_env
 from generator.pages.items import item_jobs, write_all_items, write_redirects
 from generator.pages.laws import write_laws
@@ -69,7 +69,9 @@ def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] 
     independent job; with ``parallel`` they run on forked workers.
     """
     env = make_env(cat)
-    env.globals["build_cache"] = cache or Cache(None)
+    env.globals["build_cache"] = cache = cache or Cache(None)
+    if cache.folder is not None:  # the item keys, once, for every writer on every worker (without a cache none is needed)
+        memo.remember_keys(cat, parallel)
     env.globals["chart_store"] = charts  # flowcharts, shared with the version pages (generator.flowchart.svg.draw)
     updated = last_date(cat)
 

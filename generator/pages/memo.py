@@ -21,27 +21,78 @@ import jinja2
 
 from generator.cache import Cache, key
 from generator.model import Catalogue, Item
+from generator.parallel import chunks, results
 
-_CONTEXT: dict[int, tuple[weakref.ref[Catalogue], str]] = {}
+
+class _Memo:
+    """What :func:`context_digest` and :func:`item_key` worked out for one catalogue object."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        held = id(cat)
+        self.catalogue = weakref.ref(cat, lambda _: _MEMOS.pop(held, None))
+        self.versions = cat.versions
+        self.digest: str | None = None
+        self.keys: dict[int, tuple[Item, str]] = {}
+        """By id(item); the item is held so that its id is not reused while its key is here."""
+
+
+_MEMOS: dict[int, _Memo] = {}
+"""By id(catalogue); an entry goes with its catalogue (a long ``serve`` session loads many)."""
+
+
+def _memo(cat: Catalogue) -> _Memo:
+    memo = _MEMOS.get(id(cat))
+    # Versions are read from git after the catalogue is loaded: keys worked out before then are not kept.
+    if memo is None or memo.catalogue() is not cat or memo.versions is not cat.versions:
+        memo = _MEMOS[id(cat)] = _Memo(cat)
+    return memo
 
 
 def context_digest(cat: Catalogue) -> str:
     """SHA-256 of everything ``cat`` holds except its items (worked out once per catalogue object)."""
-    held = _CONTEXT.get(id(cat))
-    if held is not None and held[0]() is cat:
-        return held[1]
-    text = repr((cat.identity, cat.departments, cat.townships, cat.categories, cat.laws, cat.removed, cat.assignments))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    _CONTEXT[id(cat)] = (weakref.ref(cat), digest)
-    return digest
+    memo = _memo(cat)
+    if memo.digest is None:
+        text = repr((cat.identity, cat.departments, cat.townships, cat.categories, cat.laws, cat.removed, cat.assignments))
+        memo.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return memo.digest
 
 
 def item_key(cat: Catalogue, item: Item) -> str:
-    """The cache key of ``item``'s page bodies: the item, each of its versions (text and context), the rest."""
+    """The cache key of ``item``'s page bodies: the item, each of its versions (text and context), the rest.
+
+    Worked out once per item and catalogue object (30 us apiece, and five writers ask for it):
+    :func:`remember_keys` before the page writers fork leaves nothing for their workers to do.
+    """
+    keys = _memo(cat).keys
+    held = keys.get(id(item))
+    if held is not None and held[0] is item:
+        return held[1]
+    name = _item_key(cat, item)
+    keys[id(item)] = (item, name)
+    return name
+
+
+def _item_key(cat: Catalogue, item: Item) -> str:
     # A version that is the item itself (outside git, the only one) adds nothing to repr(item).
     versions = [("=" if v.item is item else repr(v.item), context_digest(v.context), v.start, v.slug, repr(v.change), v.end, v.commit)
                 for v in cat.versions_of(item)]
     return key("item-pages", repr(item), repr(versions), context_digest(cat))
+
+
+def remember_keys(cat: Catalogue, parallel: bool) -> None:
+    """Work out every item's key in this process (with ``parallel``, on both cores), so that forked
+    workers inherit them."""
+    context_digest(cat)
+    keys = _memo(cat).keys
+    todo = [item for item in cat.items if id(item) not in keys]
+
+    def job(start: int, stop: int) -> Callable[[], list[str]]:
+        return lambda: [_item_key(cat, item) for item in todo[start:stop]]
+
+    bounds = chunks(len(todo), max(1, -(-len(todo) // 2)))
+    for (start, stop), names in zip(bounds, results([job(a, b) for a, b in bounds], parallel=parallel), strict=True):
+        for item, name in zip(todo[start:stop], names, strict=True):
+            keys[id(item)] = (item, name)
 
 
 def item_body(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], str], part: str = "") -> str:

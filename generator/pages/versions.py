@@ -32,7 +32,7 @@ from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
-from generator.pages.memo import item_body
+from generator.pages.memo import item_body, remember_keys
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, chunks, run_jobs
 from generator.reuse import write_or_keep
@@ -106,7 +106,9 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
     frame = Frame(frame_file.read_text(encoding="utf-8"))
     shutil.rmtree(site_dir / FRAME_DIR)
     env = make_env(cat)
-    env.globals["build_cache"] = cache or Cache(None)
+    env.globals["build_cache"] = cache = cache or Cache(None)
+    if cache.folder is not None:  # kept from the page writers (same catalogue): then nothing to do
+        remember_keys(cat, parallel)
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
