@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildOptions, build_site
+from generator.cache import Cache
 from generator.history import read_versions
 from generator.model import Catalogue
 from generator.pages import memo
+from generator.pages.base import make_env
 from generator.validate import check
 
 from .gitrepo import Repo
@@ -69,3 +72,17 @@ def test_history_site_with_a_warm_or_damaged_cache_is_the_site_without(history_r
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_entry_of_parts_not_of_our_packing_is_not_used(history_repo: Repo, tmp_path: Path) -> None:
+    """Even an entry whose digest holds (written by something else) gives the parts made afresh."""
+    cat = _loaded(history_repo)
+    env = make_env(cat)
+    env.globals["build_cache"] = Cache(tmp_path)
+    item = cat.items[0]
+    assert memo.item_parts(env, "test", cat, item, lambda: [b"page", b"json"]) == [b"page", b"json"]
+    assert memo.item_parts(env, "test", cat, item, lambda: [b"other"]) == [b"page", b"json"]  # from the cache
+    (entry,) = (tmp_path / "body-test").iterdir()
+    for payload in (entry.read_bytes()[:-33], b"\0\0\0\x09" + entry.read_bytes()[4:-32]):  # a part cut short; too many parts
+        entry.write_bytes(payload + hashlib.sha256(payload).digest())
+        assert memo.item_parts(env, "test", cat, item, lambda: [b"made"]) == [b"made"]

@@ -95,11 +95,42 @@ def remember_keys(cat: Catalogue, parallel: bool) -> None:
             keys[id(item)] = (item, name)
 
 
-def item_body(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], str], part: str = "") -> str:
-    """``make()``, or what it made for the same inputs in an earlier build (``kind`` and ``part``: which page)."""
-    cache = env.globals["build_cache"]
-    assert isinstance(cache, Cache)  # set by generator.pages.write_pages
+def item_body(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], str]) -> str:
+    """``make()``, or what it made for the same inputs in an earlier build (``kind``: which page)."""
+    cache = _cache_of(env)
     if cache.folder is None:  # nothing to look up: no key to work out
         return make()
-    name = key(item_key(cat, item), part)
-    return cache.get_or_make(f"body-{kind}", name, lambda: make().encode("utf-8")).decode("utf-8")
+    return cache.get_or_make(f"body-{kind}", item_key(cat, item), lambda: make().encode("utf-8")).decode("utf-8")
+
+
+def item_parts(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], list[bytes]]) -> list[bytes]:
+    """``make()`` (an item's pages of one kind, as bytes), or what it made in an earlier build: one
+    cache entry for all of them (a file read and a digest per item, not per page)."""
+    cache = _cache_of(env)
+    if cache.folder is None:
+        return make()
+    parts = _unpack(cache.get_or_make(f"body-{kind}", item_key(cat, item), lambda: _pack(make())))
+    return make() if parts is None else parts
+
+
+def _cache_of(env: jinja2.Environment) -> Cache:
+    cache = env.globals["build_cache"]
+    assert isinstance(cache, Cache)  # set by generator.pages.write_pages
+    return cache
+
+
+def _pack(parts: list[bytes]) -> bytes:
+    """``parts``, each after its length (never empty, as a cache entry must not be)."""
+    return len(parts).to_bytes(4, "big") + b"".join(len(part).to_bytes(4, "big") + part for part in parts)
+
+
+def _unpack(packed: bytes) -> list[bytes] | None:
+    """What :func:`_pack` packed; None if ``packed`` is not of its making."""
+    parts, at = [], 4
+    for _ in range(int.from_bytes(packed[:4], "big")):
+        size = int.from_bytes(packed[at : at + 4], "big")
+        if at + 4 + size > len(packed):
+            return None
+        parts.append(packed[at + 4 : at + 4 + size])
+        at += 4 + size
+    return parts if at == len(packed) else None

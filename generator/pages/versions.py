@@ -17,6 +17,7 @@ items only (generator/search/text.py).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
-from generator.pages.memo import item_body, remember_keys
+from generator.pages.memo import item_parts, remember_keys
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, chunks, run_jobs
 from generator.reuse import write_or_keep
@@ -80,17 +81,18 @@ def as_of_data(cat: Catalogue) -> dict[str, Any]:
 
 
 class Frame:
-    """The rendered frame page split at its marks, filled once per version."""
+    """The rendered frame page split at its marks, filled once per version (as UTF-8 bytes)."""
 
     def __init__(self, html: str) -> None:
         if MARKS["body"] not in html:
             raise ValueError("版本页面框架缺少正文位置（主题模板是否改动了页面正文？）")
         pattern = "(" + "|".join(re.escape(m) for m in MARKS.values()) + ")"
-        self.parts = re.split(pattern, html)
-        self.names = {m: k for k, m in MARKS.items()}
+        names = {m: k for k, m in MARKS.items()}
+        self.parts: list[str | bytes] = [names.get(p) or p.encode("utf-8") for p in re.split(pattern, html)]
+        """A mark's name (str) where a value goes, else the frame's own bytes."""
 
-    def fill(self, values: dict[str, str]) -> str:
-        return "".join(values[self.names[p]] if p in self.names else p for p in self.parts)
+    def fill(self, values: dict[str, bytes]) -> bytes:
+        return b"".join(values[p] if isinstance(p, str) else p for p in self.parts)
 
 
 def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str], None] | None = None,
@@ -127,23 +129,33 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
     shown = views(cat, item)
     current = shown[-1]
     published = shown[0].start
-    for view in shown:
+    made = item_parts(env, "versions", cat, item, partial(_version_parts, cat, env, item, shown, charts))
+    folder = os.fspath(site)
+    for view, body, data in zip(shown, made[::2], made[1::2], strict=True):
         v = view.version
-        body = item_body(env, "version", cat, item, partial(_version_body, cat, env, item, view, shown, charts), part=v.slug)
         canonical = f'<link rel="canonical" href="{escape(view.url)}">' if view.url else ""
         html = frame.fill({
-            "title": str(escape(f"{v.item.code} {v.item.name}（{view.label}）")), "head": canonical, "body": body.strip(),
-            "updated": v.start.isoformat(), "updated_text": cn_date(v.start),
-            "published": published.isoformat(), "published_text": cn_date(published),
+            "title": str(escape(f"{v.item.code} {v.item.name}（{view.label}）")).encode("utf-8"), "head": canonical.encode("utf-8"),
+            "body": body, "updated": v.start.isoformat().encode("utf-8"), "updated_text": cn_date(v.start).encode("utf-8"),
+            "published": published.isoformat().encode("utf-8"), "published_text": cn_date(published).encode("utf-8"),
         })
-        write_or_keep(previous, view.path + "index.html", site / view.path / "index.html", html.encode("utf-8"))
-        data = item_body(env, "version-json", cat, item, partial(_version_json, cat, item, v), part=v.slug)
-        write_or_keep(previous, view.json_path, site / view.json_path, data.encode("utf-8"))
+        rel = view.path + "index.html"
+        write_or_keep(previous, rel, os.path.join(folder, rel), html)
+        write_or_keep(previous, view.json_path, os.path.join(folder, view.json_path), data)
     write_unrecorded(cat, site, item, current, previous)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
             rel = f"items/{old}/v/{view.version.slug}/index.html"
             write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
+
+
+def _version_parts(cat: Catalogue, env: jinja2.Environment, item: Item, shown: list[VersionView], charts: Cache | None) -> list[bytes]:
+    """Each version's page body and JSON, in turn (what :func:`write_item_versions` takes from the build cache)."""
+    parts = []
+    for view in shown:
+        parts.append(_version_body(cat, env, item, view, shown, charts).strip().encode("utf-8"))
+        parts.append(_version_json(cat, item, view.version).encode("utf-8"))
+    return parts
 
 
 def _version_json(cat: Catalogue, item: Item, version: Version) -> str:
