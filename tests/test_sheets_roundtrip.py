@@ -184,7 +184,7 @@ def test_a_text_longer_than_an_excel_cell_is_refused_not_cut(minimal_copy: Path,
 
 def test_the_site_still_builds_with_such_a_text_and_its_download_says_what_was_cut(minimal_copy: Path, tmp_path: Path) -> None:
     from generator.build import build_site
-    from generator.sheets.export import CELL_MAX, CUT_MARK
+    from generator.sheets.sheetxml import CELL_MAX, CUT_MARK
 
     law = minimal_copy / "laws" / "forest-fire-regulation.yml"
     law.write_text(law.read_text(encoding="utf-8") + "  '21': " + "林" * 33000 + "\n", encoding="utf-8")

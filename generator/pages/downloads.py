@@ -66,11 +66,13 @@ def catalogue_key(cat: Catalogue, keys: list[str]) -> str:
 
 
 def _workbook(cat: Catalogue, name: str, cache: Cache) -> tuple[bytes, list[str]]:
-    """The workbook (slow: from the cache while the catalogue is unchanged) and the cells it had to cut."""
+    """The workbook (from the cache while the catalogue is unchanged; else the sheets whose rows
+    are unchanged come from it) and the cells it had to cut."""
 
     def make() -> tuple[bytes, bytes]:
         cut: list[str] = []
-        return export.xlsx_bytes(cat, cut), "\n".join(["cut", *cut]).encode("utf-8")  # never empty: the cache keeps no empty entry
+        workbook = export.xlsx_bytes(cat, cut, cache)
+        return workbook, "\n".join(["cut", *cut]).encode("utf-8")  # never empty: the cache keeps no empty entry
 
     made: dict[str, bytes] = {}
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import json
+import zipfile
+from datetime import datetime, time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
+from generator.cache import Cache, key
 from generator.citations import format_basis
-from generator.errors import QingdanError
 from generator.model import Catalogue, Item, Step
-from generator.sheets import assignments
+from generator.sheets import assignments, sheetxml
 from generator.sheets.book import csv_safe
 from generator.sheets.layout import (
     ARROW,
@@ -98,55 +98,19 @@ def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
     return rows
 
 
-CELL_MAX = 32767
-"""Characters one Excel cell holds; XlsxWriter would cut a longer text silently."""
-CUT_MARK = "……（此处文字超过 Excel 一格的字数上限，以下从略；全文见 JSON 文件）"
+Table = tuple[str, list[tuple[str, str, int]], list[list[Any]]]
+"""A sheet: its title, its columns (key, header, width) and its data rows."""
 
 
-@dataclass(frozen=True)
-class _Styles:
-    bold: Format
-    wrap: Format
-    day: Format
-    cut: list[str] | None
-    """None: refuse a text too long for a cell; a list: cut it with CUT_MARK and note "sheet row column" here."""
-
-
-def _cell(ws: Worksheet, sheet: str, r: int, c: int, value: Any, styles: _Styles) -> None:
-    if isinstance(value, str):  # always a string: text that starts with "=" is text, never a formula
-        if len(value) > CELL_MAX and styles.cut is not None:
-            styles.cut.append(f"“{sheet}”表第 {r + 1} 行第 {c + 1} 列")
-            value = value[: CELL_MAX - len(CUT_MARK)] + CUT_MARK
-        if len(value) > CELL_MAX:
-            raise QingdanError(f"导出 Excel 失败：“{sheet}”表第 {r + 1} 行第 {c + 1} 列的文字有 {len(value)} 个字符，"
-                               f"超过 Excel 一格最多 {CELL_MAX} 个字符的限制；请把这段文字分成几段。")
-        if value:
-            ws.write_string(r, c, value, styles.wrap if "\n" in value else None)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value)
-    elif isinstance(value, int | float):
-        ws.write_number(r, c, value)
-    elif isinstance(value, date):
-        ws.write_datetime(r, c, value if isinstance(value, datetime) else datetime.combine(value, time(0, 0)), styles.day)
-    elif value is not None:
-        raise TypeError(f"no spreadsheet cell for {type(value).__name__}")
-
-
-def _sheet(wb: xlsxwriter.Workbook, styles: _Styles, title: str, columns: list[tuple[str, str, int]],
-           rows: Iterable[list[Any]]) -> None:
-    # constant_memory: rows stream to a temporary file as they are written (16,000 items stay small).
-    ws = wb.add_worksheet(title)
-    for i, (_, _, width) in enumerate(columns):
-        ws.set_column(i, i, width)
-    ws.freeze_panes(1, 0)
-    for c, (_, text, _) in enumerate(columns):
-        ws.write_string(0, c, text, styles.bold)
-    last = 0
-    for last, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            _cell(ws, title, last, c, value, styles)
-    if len(columns) > 2:
-        ws.autofilter(0, 0, last, len(columns) - 1)
+def tables(cat: Catalogue) -> list[Table]:
+    """Every sheet of the workbook, in order."""
+    flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
+    found: list[Table] = [(ITEMS_SHEET, ITEM_COLUMNS, [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat])]
+    found += [(name, DETAIL_SHEETS[name], rows) for name, rows in detail_rows(cat).items()]
+    if cat.assignments:
+        found.append((assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat)))
+    found.append((INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], _info_rows(cat)))
+    return found
 
 
 def _info_rows(cat: Catalogue) -> list[list[Any]]:
@@ -158,32 +122,79 @@ def _info_rows(cat: Catalogue) -> list[list[Any]]:
                      "配合部门职责、法律法规依据、状态列只供阅读。一格多条内容每行一条；以制表符开头的行接续上一条。"]]
 
 
-def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None) -> bytes:
+def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None = None) -> bytes:
     """The workbook as bytes, identical for identical catalogues.
 
     A text longer than a cell holds is refused (``qingdan export``), or, given a
     ``cut`` list (the site's download, which a valid catalogue must not stop),
-    cut with :data:`CUT_MARK` and its cell named in ``cut``.
+    cut with :data:`generator.sheets.sheetxml.CUT_MARK` and its cell named in ``cut``.
 
-    Written with XlsxWriter (about three times quicker than openpyxl's write-only
-    mode); its zip entries carry a fixed date, and the document's dates are the
-    catalogue's effective date, never the clock.
+    XlsxWriter writes the frame: every sheet with its header row, widths, frozen
+    header and filter, the styles and properties (its zip entries carry a fixed
+    date, the document's dates are the catalogue's effective date, never the
+    clock). The data rows are written by :mod:`generator.sheets.sheetxml` and
+    put into the frame's sheets; with a ``cache``, each sheet's rows are kept by
+    their content, so after one changed item only the sheets it is on are written.
     """
+    ident = cat.identity
+    properties = {"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))}
+    return workbook_bytes(tables(cat), properties, cut, cache)
+
+
+def workbook_bytes(found: list[Table], properties: dict[str, Any], cut: list[str] | None = None,
+                   cache: Cache | None = None) -> bytes:
+    """The workbook of the sheets ``found`` with the document ``properties`` (see :func:`xlsx_bytes`)."""
+    frame = io.BytesIO()
+    with xlsxwriter.Workbook(frame, {"constant_memory": True}) as wb:  # closed (temporary files too) on an error
+        formats = [wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"}),
+                   wb.add_format({"num_format": "yyyy-mm-dd"})]
+        # Numbered now, in this order: XlsxWriter would number them by first use, which rows decide.
+        styles = sheetxml.Styles(*(f._get_xf_index() for f in formats))
+        for title, columns, rows in found:
+            _frame_sheet(wb, formats[0], title, columns, len(rows))
+        wb.set_properties(properties)
+    placed = {f"xl/worksheets/sheet{n}.xml": _rows(title, rows, styles, cut, cache)
+              for n, (title, _, rows) in enumerate(found, start=1)}
     out = io.BytesIO()
-    with xlsxwriter.Workbook(out, {"constant_memory": True}) as wb:  # closed (temporary files too) on an error
-        styles = _Styles(wb.add_format({"bold": True}), wb.add_format({"text_wrap": True, "valign": "top"}),
-                         wb.add_format({"num_format": "yyyy-mm-dd"}), cut)
-        flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
-        items = [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat]
-        _sheet(wb, styles, ITEMS_SHEET, ITEM_COLUMNS, items)
-        for name, rows in detail_rows(cat).items():
-            _sheet(wb, styles, name, DETAIL_SHEETS[name], rows)
-        if cat.assignments:
-            _sheet(wb, styles, assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat))
-        _sheet(wb, styles, INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], _info_rows(cat))
-        ident = cat.identity
-        wb.set_properties({"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))})
+    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename in placed:
+                data = sheetxml.place(data.decode("utf-8"), placed[info.filename]).encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type, entry.external_attr, entry.create_system = info.compress_type, info.external_attr, info.create_system
+            dest.writestr(entry, data)
+    if cut is not None:
+        cut += [note for rows in placed.values() for note in rows.cut]
     return out.getvalue()
+
+
+def _frame_sheet(wb: xlsxwriter.Workbook, bold: Format, title: str, columns: list[tuple[str, str, int]], count: int) -> None:
+    """A sheet with its header row only; ``count`` data rows will follow (generator.sheets.sheetxml)."""
+    ws = wb.add_worksheet(title)
+    for i, (_, _, width) in enumerate(columns):
+        ws.set_column(i, i, width)
+    ws.freeze_panes(1, 0)
+    for c, (_, text, _) in enumerate(columns):
+        ws.write_string(0, c, text, bold)
+    if len(columns) > 2:
+        ws.autofilter(0, 0, count, len(columns) - 1)
+
+
+def _rows(title: str, rows: list[list[Any]], styles: sheetxml.Styles, cut: list[str] | None, cache: Cache | None) -> sheetxml.Rows:
+    """The sheet's rows as XML; from ``cache`` while they are the same (the key is their text)."""
+    if cache is None or cache.folder is None:
+        return sheetxml.rows_xml(title, rows, styles, cut is not None)
+
+    def make() -> bytes:
+        made = sheetxml.rows_xml(title, rows, styles, cut is not None)
+        head = json.dumps([made.last_row, made.last_col, made.cut], ensure_ascii=False)
+        return (head + "\n" + made.xml).encode("utf-8")
+
+    name = key("xlsx-rows", title, repr(styles), repr(cut is not None), repr(rows))
+    head, _, xml = cache.get_or_make("xlsx-rows", name, make).decode("utf-8").partition("\n")
+    last_row, last_col, cuts = json.loads(head)
+    return sheetxml.Rows(xml, last_row, last_col, cuts)
 
 
 def csv_text(cat: Catalogue) -> str:
