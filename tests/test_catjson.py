@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -140,6 +141,7 @@ def test_open_data_files_are_the_records_encoded_whole(catalogue: Path, tmp_path
     entries = sorted((cache / "item-json").iterdir())
     _open_data_written(cat, tmp_path / "warm", cache)
     assert sorted((cache / "item-json").iterdir()) == entries  # all read, none made again
-    cat.items[-1].name += "（调整）"
-    _open_data_written(cat, tmp_path / "edited", cache)
+    last = cat.items[-1]  # an edited catalogue is a new one (a build never changes the one it loaded)
+    edited = dataclasses.replace(cat, items=[*cat.items[:-1], dataclasses.replace(last, name=last.name + "（调整）")])
+    _open_data_written(edited, tmp_path / "edited", cache)
     assert len(list((cache / "item-json").iterdir())) == len(entries) + 1  # the records around the edited item
