@@ -17,10 +17,9 @@ from __future__ import annotations
 import gzip
 import os
 import stat
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -37,7 +36,7 @@ class Bulk:
 
     groups: list[stencil.Group]
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
-    rest: dict[str, tuple[File, Any]]  # source path -> file and its qd_updated, for the pages filled here
+    rest: dict[str, tuple[File, stencil.Located]]  # source path -> file and where its page is in it, for the pages filled here
     moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) of files to move, not copy
     listed: list[File] | None = None
 
@@ -51,7 +50,7 @@ class Bulk:
         for file in files.documentation_pages(inclusion=lambda level: True):
             if file.src_uri in self.rest:
                 page = file.page or Page(None, file, config)
-                updated = self.rest[file.src_uri][1]
+                updated = self.rest[file.src_uri][1].page.meta.get("qd_updated")
                 if updated:
                     page.update_date = str(updated)
                 listed.append(file)
@@ -85,23 +84,25 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
     """
     candidates = [file for file in files.documentation_pages() if file.src_uri not in in_nav]
 
-    def reader(start: int, stop: int) -> Callable[[], list[tuple[str, Hashable, stencil.Source] | None]]:
-        return lambda: [_planned(file) for file in candidates[start:stop]]
+    def reader(start: int, stop: int) -> Callable[[], list[stencil.Located | None]]:
+        return lambda: [_located(file) for file in candidates[start:stop]]
 
-    keyed: dict[str, tuple[Hashable, stencil.Source]] = {}
-    for found in results([reader(a, b) for a, b in chunks(len(candidates), 2000)], parallel=parallel):
-        keyed.update((uri, (key, page)) for uri, key, page in filter(None, found))
-    file_of = {file.src_uri: file for file in candidates if file.src_uri in keyed}
-    groups = stencil.plan(keyed)
-    probes = {}
-    rest: dict[str, tuple[File, Any]] = {}
-    for group in groups:
-        for uri in group.probes:
-            probes[uri] = _read(file_of[uri])
+    found = [page for part in results([reader(a, b) for a, b in chunks(len(candidates), 2000)], parallel=parallel)
+             for page in part]
+    located = {file.src_uri: (file, page) for file, page in zip(candidates, found, strict=True)
+               if page is not None and page.key is not None}
+    groups = []
+    probes: dict[str, stencil.Source] = {}
+    rest: dict[str, tuple[File, stencil.Located]] = {}
+    for group in stencil.plan({uri: (page.key, page.page) for uri, (_, page) in located.items()}):
+        read = {uri: stencil.read(located[uri][0].content_string, located[uri][0].url) for uri in group.probes}
+        if not all(_alike(*located[uri], page) for uri, page in read.items()):
+            continue  # not as MkDocs reads them (never seen): every page of the group through MkDocs
+        probes.update((uri, page) for uri, page in read.items() if page is not None)
+        groups.append(group)
         for uri in group.rest:
-            file = file_of[uri]
-            file.inclusion = InclusionLevel.EXCLUDED
-            rest[uri] = file, keyed[uri][1].meta.get("qd_updated")
+            located[uri][0].inclusion = InclusionLevel.EXCLUDED
+            rest[uri] = located[uri]
     return Bulk(groups, probes, rest, _moves(files, config))
 
 
@@ -125,19 +126,12 @@ def _moves(files: Files, config: MkDocsConfig) -> dict[str, tuple[str, str]]:
     return moves
 
 
-def _planned(file: File) -> tuple[str, Hashable, stencil.Source] | None:
-    """A page's group key and what planning needs of it (not its content); None: not from a stencil."""
-    try:
-        page = stencil.read(file.content_string, file.url)
-    except ValueError:  # not UTF-8: MkDocs reports it
-        return None
-    key = stencil.group_key(page) if page is not None else None
-    if page is None or key is None:
-        return None
-    return file.src_uri, key, stencil.Source(page.url, page.meta, "")
+def _located(file: File) -> stencil.Located | None:
+    """Where the page of a generated file is in it (read on a worker: only this comes back)."""
+    return stencil.locate(file.content_bytes, file.url) if file.abs_src_path is not None else None
 
 
-def _read(file: File) -> stencil.Source:
-    page = stencil.read(file.content_string, file.url)
-    assert page is not None  # read the same way when it was planned
-    return page
+def _alike(file: File, located: stencil.Located, page: stencil.Source | None) -> bool:
+    """Whether ``located`` (a probe's, from its bytes) is ``page`` (its text, read as MkDocs reads it)."""
+    return (page is not None and located.page.meta == page.meta
+            and file.content_bytes[located.start:located.stop] == stencil.utf8(page.content))

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import jinja2
 from mkdocs.structure.files import File
@@ -105,33 +104,50 @@ class Deferred:
         def fill_job(start: int, stop: int) -> Job:
             def run() -> int:
                 assert bulk is not None
+                sources = []
                 for uri, used in fills[start:stop]:
-                    file = bulk.rest[uri][0]
-                    page = stencil.read(file.content_string, file.url)
-                    assert page is not None and used is not None  # read the same way when it was planned
-                    out.write(used.fill(page), file)
-                    os.unlink(str(file.abs_src_path))
-                    _remove_empty(os.path.dirname(str(file.abs_src_path)))
+                    file, page = bulk.rest[uri]
+                    data = file.content_bytes
+                    assert used is not None and len(data) == page.size  # the file planned
+                    out.write_bytes(used.fill(page.page, data[page.start:page.stop]), file)
+                    sources.append(str(file.abs_src_path))
+                    os.unlink(sources[-1])
+                _remove_folders_of(sources)
                 return stop - start
 
             return run
 
         filled = {str(file.abs_src_path) for file, _ in bulk.rest.values()} if bulk else set()
-        moves = bulk.moves if bulk else {}
+        moves = list(bulk.moves.items()) if bulk else []
+
+        def move_job(start: int, stop: int) -> Job:
+            def run() -> int:
+                for source, (dest, dest_uri) in moves[start:stop]:
+                    out.move(source, dest, dest_uri)
+                _remove_folders_of([source for source, _ in moves[start:stop]])
+                return 0
+
+            return run
 
         def clear_job() -> int:
+            moved = bulk.moves if bulk else {}
             for top, _, names in os.walk(docs_dir, topdown=False):
                 for path in (os.path.normpath(os.path.join(top, name)) for name in names):
-                    if path in moves:
-                        out.move(path, *moves[path])
-                    elif path not in filled:
+                    if path not in moved and path not in filled:
                         os.unlink(path)
                 _remove_empty(top)
             return 0
 
-        jobs = [clear_job, *(render_job(a, b) for a, b in chunks(len(todo))), *(fill_job(a, b) for a, b in chunks(len(fills)))]
+        jobs = [clear_job, *(move_job(a, b) for a, b in chunks(len(moves), 2000)), *(render_job(a, b) for a, b in chunks(len(todo))),
+                *(fill_job(a, b) for a, b in chunks(len(fills)))]
         run_jobs(jobs, parallel=parallel, progress=progress, message="已渲染 {done}/{n} 个网页", total=len(todo) + len(fills))
         return True
+
+
+def _remove_folders_of(paths: list[str]) -> None:
+    """The folders of ``paths`` (files gone from the docs folder) that are empty by now (once each)."""
+    for folder in sorted(set(map(os.path.dirname, paths))):
+        _remove_empty(folder)
 
 
 def _remove_empty(folder: str) -> None:
@@ -189,12 +205,21 @@ class Output:
         if output and not output.isspace():
             write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"))
 
+    def write_bytes(self, data: bytes, file: File) -> None:
+        """A page made of bytes (never empty: a filled page has its content)."""
+        write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), data)
+
     def move(self, src: str, dest: str, dest_uri: str) -> None:
-        if self.previous is not None and keep_if_same(self.previous, dest_uri, dest, Path(src).read_bytes()):
+        if self.previous is not None and keep_if_same(self.previous, dest_uri, dest, _bytes(src)):
             os.unlink(src)
         else:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(src, dest)
+
+
+def _bytes(path: str) -> bytes:
+    with open(path, "rb") as held:
+        return held.read()
 
 
 def with_placeholder(env: jinja2.Environment) -> jinja2.Environment:

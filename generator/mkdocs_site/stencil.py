@@ -4,20 +4,24 @@ Rendering Material's ``base.html`` costs ~40 ms a page, and for the thousands
 of generated pages of one kind (items, laws, …) it gives the same chrome every
 time: only the page's own values differ (content, title, dates, URL). So the
 generated pages are grouped before MkDocs runs, from their files alone
-(:func:`read`: front matter, content and URL are all a raw page's theme
+(:func:`locate`: front matter, content and URL are all a raw page's theme
 rendering depends on). Of each group only ``PROBES`` pages go through MkDocs:
 one of them is rendered once more with marker strings in place of its values,
 giving a stencil, which is trusted only if it reproduces the other two byte
 for byte; the rest of the group never reaches MkDocs and is filled from the
 stencil (:mod:`generator.mkdocs_site.parallel`). Only pages whose values read
 the same whatever filter the theme applies (no ``&<>"'``, no doubled
-whitespace) join a group: anything else goes through MkDocs.
+whitespace) join a group: anything else goes through MkDocs. A stencil is
+bytes and a filled page's content is copied from its file's bytes as it is
+(each file is read as text only once, when it is planned).
 tests/test_site.py and tests/test_site_large.py compare whole sites built
 both ways.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import json
 import re
 from collections.abc import Hashable
@@ -51,31 +55,91 @@ def _simple(value: object) -> bool:
     return isinstance(value, str | bool | int)
 
 
+_NOT_SURE = object()
+
+
+@functools.lru_cache(maxsize=8192)
+def _value(text: str) -> object:
+    """A front matter line's value (lines repeat from page to page: ``qd_raw: true``, dates), or _NOT_SURE."""
+    if _SURROGATE.search(text):
+        return _NOT_SURE
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return _NOT_SURE
+    return tuple(value) if isinstance(value, list) else value  # kept here: a page gets a list of its own
+
+
+def _meta(front: str) -> dict[str, Any] | None:
+    """The front matter of a generated page (JSON-quoted values), or None if it is not one for sure."""
+    meta: dict[str, Any] = {}
+    for line in front.splitlines():
+        key, sep, text = line.partition(": ")
+        value = _value(text) if sep and key.isidentifier() else _NOT_SURE
+        if value is _NOT_SURE:
+            return None
+        meta[key] = list(value) if isinstance(value, tuple) else value
+    if meta.get("qd_raw") is not True or "qd_frame" in meta or "template" in meta or not all(map(_simple, meta.values())):
+        return None
+    return meta
+
+
 def read(text: str, url: str) -> Source | None:
     """The raw page of a generated file (JSON-quoted front matter), or None if it is not one for sure."""
     found = FRONT.match(text)
-    if found is None:
-        return None
-    meta: dict[str, Any] = {}
-    for line in found.group(1).splitlines():
-        key, sep, value = line.partition(": ")
-        if not sep or not key.isidentifier() or _SURROGATE.search(value):
-            return None
-        try:
-            meta[key] = json.loads(value)
-        except ValueError:
-            return None
-    if meta.get("qd_raw") is not True or "qd_frame" in meta or "template" in meta or not all(map(_simple, meta.values())):
+    meta = _meta(found.group(1)) if found is not None else None
+    if found is None or meta is None:
         return None
     return Source(url, meta, text[found.end():].strip())
 
 
-def group_key(page: Source) -> Hashable | None:
-    """Pages of one key share their chrome but for their own values; None: never from a stencil."""
-    if not page.url or not page.content:
+@dataclass(frozen=True)
+class Located:
+    """A generated page as :func:`locate` finds it in its file's bytes: its content is ``data[start:stop]``."""
+
+    page: Source  # with the content left out ("")
+    key: Hashable | None  # the page's group_key
+    start: int
+    stop: int
+    size: int  # of the file
+
+
+def locate(data: bytes, url: str) -> Located | None:
+    """What :func:`read` gives for MkDocs' text of a file holding ``data``, the content left where it is.
+
+    None where that text might not be ``data`` decoded (a byte order mark or a carriage return, which
+    MkDocs' text mode reads otherwise), for a file that is not UTF-8 (MkDocs reports it) and where
+    :func:`read` gives None.
+    """
+    if data.startswith(codecs.BOM_UTF8) or b"\r" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    found = FRONT.match(text)
+    meta = _meta(found.group(1)) if found is not None else None
+    if found is None or meta is None:
+        return None
+    start, stop = found.end(), len(text)
+    while start < stop and text[start].isspace():  # what str.strip takes, without copying the content
+        start += 1
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    page = Source(url, meta, "")
+    head, tail = len(text[:start].encode("utf-8")), len(text[stop:].encode("utf-8"))
+    return Located(page, group_key(page, start < stop, text.find(H1, start, stop) >= 0), head, len(data) - tail, len(data))
+
+
+def group_key(page: Source, has_content: bool, has_h1: bool) -> Hashable | None:
+    """Pages of one key share their chrome but for their own values; None: never from a stencil.
+
+    ``has_content``, ``has_h1``: whether the page's content is not empty, and holds ``H1``.
+    """
+    if not page.url or not has_content:
         return None
     shape = tuple((k, "" if isinstance(v, str) else repr(v)) for k, v in page.meta.items())
-    return page.url.count("/"), page.meta.get("qd_kind"), shape, H1 in page.content
+    return page.url.count("/"), page.meta.get("qd_kind"), shape, has_h1
 
 
 def _own(page: Source, varying: list[str]) -> dict[str, str] | None:
@@ -112,17 +176,26 @@ def plan(pages: dict[str, tuple[Hashable, Source]]) -> list[Group]:
     return groups
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as MkDocs writes a page (a lone surrogate as a character reference)."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
+
+
 @dataclass
 class Stencil:
-    parts: list[str]  # literal, slot, literal, slot, …, literal
+    literals: list[bytes]  # the theme's page between the slots: literal, slot, literal, …, literal
+    slots: list[str]
     varying: list[str]
 
-    def fill(self, page: Source) -> str:
-        """The page's HTML (its values are plain: it was planned into this stencil's group)."""
-        own = _own(page, self.varying)
-        if own is None:
-            raise ValueError(f"{page.url} 的页面数据不能填入模板")
-        return "".join(part if i % 2 == 0 else own[part] for i, part in enumerate(self.parts))
+    def fill(self, page: Source, content: bytes) -> bytes:
+        """The page's HTML as written, ``content`` being its content's bytes (its values are plain: it
+        was planned into this stencil's group)."""
+        own = {URL: utf8(page.url), CONTENT: content}
+        own.update((f"m{i}", utf8(page.meta[key])) for i, key in enumerate(self.varying))
+        pieces = [self.literals[0]]
+        for slot, literal in zip(self.slots, self.literals[1:], strict=True):
+            pieces += own[slot], literal
+        return b"".join(pieces)
 
 
 def markers(probe: Source, varying: list[str]) -> tuple[dict[str, Any], str]:
@@ -141,7 +214,7 @@ def make(probes: list[Source], varying: list[str], marked: str, real: list[str])
     slots = parts[1::2]
     if CONTENT not in slots or not set(slots) <= {URL, CONTENT, *(f"m{i}" for i in range(len(varying)))}:
         return None
-    stencil = Stencil(parts, varying)
-    if len(real) != len(probes) - 1 or any(stencil.fill(p) != html for p, html in zip(probes[1:], real, strict=True)):
+    stencil = Stencil([utf8(part) for part in parts[::2]], slots, varying)
+    if len(real) != len(probes) - 1 or any(stencil.fill(p, utf8(p.content)) != utf8(html) for p, html in zip(probes[1:], real, strict=True)):
         return None
     return stencil
