@@ -50,16 +50,17 @@ class Cache:
     def get_or_make(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
         if self.folder is None:
             return make()
-        path = self.folder / kind / name
+        path = os.path.join(self.folder, kind, name)  # tens of thousands of reads a build: no pathlib
         try:
-            stored = path.read_bytes()
+            with open(path, "rb") as held:
+                stored = held.read()
         except OSError:
             stored = b""
         payload, digest = stored[:-DIGEST], stored[-DIGEST:]
         if len(stored) > DIGEST and hashlib.sha256(payload).digest() == digest:
             return payload
         payload = make()
-        self._write(path, payload + hashlib.sha256(payload).digest())
+        self._write(Path(path), payload + hashlib.sha256(payload).digest())
         return payload
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ import pytest
 from generator.build import BuildOptions, build_site
 from generator.cache import Cache
 from generator.history import read_versions
-from generator.model import Catalogue
+from generator.model import Catalogue, Item
 from generator.pages import memo
 from generator.pages.base import make_env
+from generator.parallel import chunks
 from generator.validate import check
 
 from .gitrepo import Repo
@@ -61,7 +63,7 @@ def test_history_site_with_a_warm_or_damaged_cache_is_the_site_without(history_r
     for name in ("cold", "warm"):
         build_site(history_repo.cat, tmp_path / name, options=BuildOptions(cache=cache))
         assert _tree(tmp_path / name) == plain, name
-    bodies = sorted(p for p in cache.rglob("*") if p.is_file() and p.parent.name.startswith("body-"))
+    bodies = sorted(p for p in cache.rglob("*") if p.is_file() and p.parent.name.startswith("pages-"))
     assert bodies
     for n, entry in enumerate(bodies):
         data = entry.read_bytes()
@@ -74,15 +76,35 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_an_entry_of_parts_not_of_our_packing_is_not_used(history_repo: Repo, tmp_path: Path) -> None:
-    """Even an entry whose digest holds (written by something else) gives the parts made afresh."""
+def test_an_entry_not_of_our_packing_is_not_used(history_repo: Repo, tmp_path: Path) -> None:
+    """Even an entry whose digest holds (written by something else) gives the pages made afresh."""
     cat = _loaded(history_repo)
     env = make_env(cat)
     env.globals["build_cache"] = Cache(tmp_path)
-    item = cat.items[0]
-    assert memo.item_parts(env, "test", cat, item, lambda: [b"page", b"json"]) == [b"page", b"json"]
-    assert memo.item_parts(env, "test", cat, item, lambda: [b"other"]) == [b"page", b"json"]  # from the cache
-    (entry,) = (tmp_path / "body-test").iterdir()
-    for payload in (entry.read_bytes()[:-33], b"\0\0\0\x09" + entry.read_bytes()[4:-32]):  # a part cut short; too many parts
+
+    def pages(make: Callable[[Item], list[bytes]]) -> list[tuple[str, list[bytes]]]:
+        return [(item.code, parts) for item, parts in memo.item_pages(env, "test", cat, 0, len(cat.items), make)]
+
+    made = pages(lambda item: [item.code.encode(), b"json"])
+    assert [parts for _, parts in made] == [[item.code.encode(), b"json"] for item in cat.items]
+    assert pages(lambda item: [b"other"]) == made  # from the cache
+    entries = sorted((tmp_path / "pages-test").iterdir())
+    assert entries
+    for n, entry in enumerate(entries):  # a part cut short; one part too many
+        payload = entry.read_bytes()[:-33] if n % 2 == 0 else b"\0\0\0\x09" + entry.read_bytes()[4:-32]
         entry.write_bytes(payload + hashlib.sha256(payload).digest())
-        assert memo.item_parts(env, "test", cat, item, lambda: [b"made"]) == [b"made"]
+    assert pages(lambda item: [b"made"]) == [(item.code, [b"made"]) for item in cat.items]
+
+
+def test_jobs_are_whole_runs_of_items(large_catalogue: Path) -> None:
+    """With a cache, the page writers' jobs never split a run of items that share an entry."""
+    cat, _ = check(large_catalogue)
+    assert cat is not None
+    env = make_env(cat)
+    env.globals["build_cache"] = Cache(None)
+    assert memo.job_bounds(env, cat) == chunks(len(cat.items))
+    env.globals["build_cache"] = Cache(Path("unused"))
+    bounds = memo.job_bounds(env, cat)
+    assert [a for a, _ in bounds] == [0] + [b for _, b in bounds[:-1]] and bounds[-1][1] == len(cat.items)
+    runs = memo._runs(cat, 0, len(cat.items))
+    assert 1 < len(runs) < len(cat.items) and {b for _, b in bounds} <= {b for _, b in runs}

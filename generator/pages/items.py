@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from generator.model import (
     Law,
 )
 from generator.pages.base import lead_label, published_of, render, write_page
-from generator.pages.memo import item_body
+from generator.pages.memo import item_pages, job_bounds
 from generator.pages.versionview import item_page_context
-from generator.parallel import Job, chunks
+from generator.parallel import Job
 
 
 @dataclass
@@ -90,16 +91,20 @@ def chart_store(env: jinja2.Environment) -> Cache | None:
     return store if isinstance(store, Cache) else None
 
 
-def write_item(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, item: Item) -> None:
-    rel = item_source(item.code)
-    body = item_body(env, "item", cat, item,
-                     lambda: render(env, "item.html", rel, **item_context(cat, item, chart_store(env)), **item_page_context(cat, item)))
+def write_item(cat: Catalogue, docs_dir: Path, item: Item, body: str) -> None:
+    """The item's page (``body``: :func:`item_body`, or what it made in an earlier build)."""
     assert item.updated is not None  # validation requires a history entry
     meta: dict[str, Any] = {"qd_kind": "item", "qd_code": item.code, "description": description(cat, item)}
     if item.cancelled:
         meta["qd_cancelled"] = True
-    write_page(docs_dir, rel, title=f"{item.code} {item.name}", body=body, updated=item.updated,
+    write_page(docs_dir, item_source(item.code), title=f"{item.code} {item.name}", body=body, updated=item.updated,
                published=published_of(item), meta=meta)
+
+
+def item_body(cat: Catalogue, env: jinja2.Environment, item: Item) -> list[bytes]:
+    """The item page's body (one part), for :func:`generator.pages.memo.item_pages`."""
+    body = render(env, "item.html", item_source(item.code), **item_context(cat, item, chart_store(env)), **item_page_context(cat, item))
+    return [body.encode("utf-8")]
 
 
 def item_source(code: str) -> str:
@@ -156,13 +161,13 @@ def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[J
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
-            for item in cat.items[start:stop]:
-                write_item(cat, docs_dir, env, item)
+            for item, (body,) in item_pages(env, "item", cat, start, stop, partial(item_body, cat, env)):
+                write_item(cat, docs_dir, item, body.decode("utf-8"))
             return stop - start
 
         return run
 
-    return [job(start, stop) for start, stop in chunks(len(cat.items))]
+    return [job(start, stop) for start, stop in job_bounds(env, cat)]
 
 
 __all__ = ["Citation", "item_context", "item_jobs", "write_all_items", "write_redirects"]

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 
 import jinja2
 
 from generator.cache import Cache, key
 from generator.model import Catalogue, Item
-from generator.parallel import chunks, results
+from generator.parallel import CHUNK, chunks, results
 
 
 class _Memo:
@@ -34,6 +35,7 @@ class _Memo:
         self.digest: str | None = None
         self.keys: dict[int, tuple[Item, str]] = {}
         """By id(item); the item is held so that its id is not reused while its key is here."""
+        self.runs: list[tuple[int, int]] | None = None
 
 
 _MEMOS: dict[int, _Memo] = {}
@@ -95,22 +97,59 @@ def remember_keys(cat: Catalogue, parallel: bool) -> None:
             keys[id(item)] = (item, name)
 
 
-def item_body(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], str]) -> str:
-    """``make()``, or what it made for the same inputs in an earlier build (``kind``: which page)."""
+def item_pages(env: jinja2.Environment, kind: str, cat: Catalogue, start: int, stop: int,
+               make: Callable[[Item], list[bytes]]) -> Iterator[tuple[Item, list[bytes]]]:
+    """Each item of ``cat.items[start:stop]`` with ``make(item)`` (its pages of one ``kind``, as bytes),
+    or what that made for the same inputs in an earlier build.
+
+    The build cache holds a run of items in one entry (see :func:`job_bounds`): a file read
+    and a digest per run, not per page, and a cold build writes one file per run.
+    """
     cache = _cache_of(env)
     if cache.folder is None:  # nothing to look up: no key to work out
-        return make()
-    return cache.get_or_make(f"body-{kind}", item_key(cat, item), lambda: make().encode("utf-8")).decode("utf-8")
+        for item in cat.items[start:stop]:
+            yield item, make(item)
+        return
+    for a, b in _runs(cat, start, stop):
+        items = cat.items[a:b]
+        name = key(*(item_key(cat, item) for item in items))
+        packed = _unpack(cache.get_or_make(f"pages-{kind}", name, partial(_made, items, make)))
+        made = [_unpack(part) for part in packed] if packed is not None and len(packed) == len(items) else []
+        yield from zip(items, made if made and None not in made else [make(item) for item in items], strict=True)
 
 
-def item_parts(env: jinja2.Environment, kind: str, cat: Catalogue, item: Item, make: Callable[[], list[bytes]]) -> list[bytes]:
-    """``make()`` (an item's pages of one kind, as bytes), or what it made in an earlier build: one
-    cache entry for all of them (a file read and a digest per item, not per page)."""
-    cache = _cache_of(env)
-    if cache.folder is None:
-        return make()
-    parts = _unpack(cache.get_or_make(f"body-{kind}", item_key(cat, item), lambda: _pack(make())))
-    return make() if parts is None else parts
+def _made(items: list[Item], make: Callable[[Item], list[bytes]]) -> bytes:
+    return _pack([_pack(make(item)) for item in items])
+
+
+def job_bounds(env: jinja2.Environment, cat: Catalogue, size: int = CHUNK) -> list[tuple[int, int]]:
+    """``(start, stop)`` of the page writers' jobs over ``cat.items``: about ``size`` items each,
+    made of whole runs of items that share a cache entry when there is a cache.
+
+    A run ends after an item whose key's hash is 0 mod RUN, so an added, removed or changed
+    item changes its own run only (the entries of the others are still found).
+    """
+    if _cache_of(env).folder is None:
+        return chunks(len(cat.items), size)
+    bounds, start = [], 0
+    for _, stop in _runs(cat, 0, len(cat.items)):
+        if stop - start >= size or stop == len(cat.items):
+            bounds.append((start, stop))
+            start = stop
+    return bounds
+
+
+RUN = 16
+"""Items per cache entry of their pages, on average (remade together when one of them changes)."""
+
+
+def _runs(cat: Catalogue, start: int, stop: int) -> list[tuple[int, int]]:
+    """The runs of items (see :func:`job_bounds`) within ``start:stop``."""
+    memo = _memo(cat)
+    if memo.runs is None:
+        ends = [n + 1 for n, item in enumerate(cat.items) if int(item_key(cat, item)[:8], 16) % RUN == 0]
+        memo.runs = [(a, b) for a, b in zip([0, *ends], [*ends, len(cat.items)], strict=True) if b > a]
+    return [(max(a, start), min(b, stop)) for a, b in memo.runs if a < stop and b > start]
 
 
 def _cache_of(env: jinja2.Environment) -> Cache:

@@ -33,9 +33,9 @@ from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
-from generator.pages.memo import item_parts, remember_keys
+from generator.pages.memo import item_pages, job_bounds, remember_keys
 from generator.pages.versionview import VersionView, views, what_changed
-from generator.parallel import Job, chunks, run_jobs
+from generator.parallel import Job, run_jobs
 from generator.reuse import write_or_keep
 
 FRAME_DIR = "items/_qd-version-frame"
@@ -114,22 +114,21 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
-            for item in cat.items[start:stop]:
-                write_item_versions(cat, env, frame, site_dir, item, charts, previous)
+            for item, made in item_pages(env, "versions", cat, start, stop, partial(_version_parts, cat, env, charts)):
+                write_item_versions(cat, frame, site_dir, item, made, previous)
             return stop - start
 
         return run
 
-    run_jobs([job(a, b) for a, b in chunks(len(cat.items))], parallel=parallel, progress=progress,
+    run_jobs([job(a, b) for a, b in job_bounds(env, cat)], parallel=parallel, progress=progress,
              message="已生成 {done}/{n} 个事项的历次版本", total=len(cat.items))
 
 
-def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, site: Path, item: Item,
-                        charts: Cache | None = None, previous: Path | None = None) -> None:
+def write_item_versions(cat: Catalogue, frame: Frame, site: Path, item: Item, made: list[bytes], previous: Path | None = None) -> None:
+    """The item's version pages and JSON (``made``: :func:`_version_parts`) and the redirects of its old codes."""
     shown = views(cat, item)
     current = shown[-1]
     published = shown[0].start
-    made = item_parts(env, "versions", cat, item, partial(_version_parts, cat, env, item, shown, charts))
     folder = os.fspath(site)
     for view, body, data in zip(shown, made[::2], made[1::2], strict=True):
         v = view.version
@@ -149,9 +148,9 @@ def write_item_versions(cat: Catalogue, env: jinja2.Environment, frame: Frame, s
             write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
 
 
-def _version_parts(cat: Catalogue, env: jinja2.Environment, item: Item, shown: list[VersionView], charts: Cache | None) -> list[bytes]:
+def _version_parts(cat: Catalogue, env: jinja2.Environment, charts: Cache | None, item: Item) -> list[bytes]:
     """Each version's page body and JSON, in turn (what :func:`write_item_versions` takes from the build cache)."""
-    parts = []
+    shown, parts = views(cat, item), []
     for view in shown:
         parts.append(_version_body(cat, env, item, view, shown, charts).strip().encode("utf-8"))
         parts.append(_version_json(cat, item, view.version).encode("utf-8"))
