@@ -73,7 +73,7 @@ def test_each_chart_is_drawn_once_then_read_from_the_cache(repo: Repo, drawn: Pa
     for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
         data = entry.read_bytes()
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
-    for bodies in cache.glob("body-*"):  # so that the pages are made again and ask for their charts
+    for bodies in cache.glob("pages-*"):  # so that the pages are made again and ask for their charts
         shutil.rmtree(bodies)
     build_site(repo.cat, tmp_path / "damaged", options=BuildOptions(cache=cache))
     assert sorted(_take(drawn)) == sorted(plain)  # every damaged chart drawn again, none shown as stored
