@@ -9,8 +9,10 @@ links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -43,8 +45,9 @@ def write_files(cat: Catalogue, folder: Path, whole: str, name: str, cache: Cach
     folder.mkdir(parents=True, exist_ok=True)
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
-    workbook, cut = _workbook(cat, name, cache)
-    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(cat).encode("utf-8"))
+    item_rows = functools.cache(functools.partial(export.item_rows, cat))  # made once for the workbook and the CSV, if either is made
+    workbook, cut = _workbook(cat, name, cache, item_rows)
+    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(item_rows()).encode("utf-8"))
     files = [
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
@@ -65,13 +68,13 @@ def catalogue_key(cat: Catalogue, keys: list[str]) -> str:
     return key("catalogue", context_digest(cat), *keys)
 
 
-def _workbook(cat: Catalogue, name: str, cache: Cache) -> tuple[bytes, list[str]]:
+def _workbook(cat: Catalogue, name: str, cache: Cache, item_rows: Callable[[], list[list[str]]]) -> tuple[bytes, list[str]]:
     """The workbook (from the cache while the catalogue is unchanged; else the sheets whose rows
     are unchanged come from it) and the cells it had to cut."""
 
     def make() -> tuple[bytes, bytes]:
         cut: list[str] = []
-        workbook = export.xlsx_bytes(cat, cut, cache)
+        workbook = export.xlsx_bytes(cat, cut, cache, item_rows())
         return workbook, "\n".join(["cut", *cut]).encode("utf-8")  # never empty: the cache keeps no empty entry
 
     made: dict[str, bytes] = {}

@@ -102,10 +102,15 @@ Table = tuple[str, list[tuple[str, str, int]], list[list[Any]]]
 """A sheet: its title, its columns (key, header, width) and its data rows."""
 
 
-def tables(cat: Catalogue) -> list[Table]:
-    """Every sheet of the workbook, in order."""
+def item_rows(cat: Catalogue) -> list[list[str]]:
+    """The items sheet's rows (also the CSV's): one per item, in ITEM_COLUMNS order."""
     flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
-    found: list[Table] = [(ITEMS_SHEET, ITEM_COLUMNS, [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat])]
+    return [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat]
+
+
+def tables(cat: Catalogue, items: list[list[str]] | None = None) -> list[Table]:
+    """Every sheet of the workbook, in order (``items``: :func:`item_rows`, if already made)."""
+    found: list[Table] = [(ITEMS_SHEET, ITEM_COLUMNS, item_rows(cat) if items is None else items)]
     found += [(name, DETAIL_SHEETS[name], rows) for name, rows in detail_rows(cat).items()]
     if cat.assignments:
         found.append((assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat)))
@@ -122,7 +127,8 @@ def _info_rows(cat: Catalogue) -> list[list[Any]]:
                      "配合部门职责、法律法规依据、状态列只供阅读。一格多条内容每行一条；以制表符开头的行接续上一条。"]]
 
 
-def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None = None) -> bytes:
+def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None = None,
+               items: list[list[str]] | None = None) -> bytes:
     """The workbook as bytes, identical for identical catalogues.
 
     A text longer than a cell holds is refused (``qingdan export``), or, given a
@@ -138,7 +144,7 @@ def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None
     """
     ident = cat.identity
     properties = {"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))}
-    return workbook_bytes(tables(cat), properties, cut, cache)
+    return workbook_bytes(tables(cat, items), properties, cut, cache)
 
 
 def workbook_bytes(found: list[Table], properties: dict[str, Any], cut: list[str] | None = None,
@@ -197,22 +203,20 @@ def _rows(title: str, rows: list[list[Any]], styles: sheetxml.Styles, cut: list[
     return sheetxml.Rows(xml, last_row, last_col, cuts)
 
 
-def csv_text(cat: Catalogue) -> str:
-    """One row per item, readable columns; the caller writes it with a BOM for Excel.
+def csv_text(items: list[list[str]]) -> str:
+    """One row per item (``items``: :func:`item_rows`), readable columns; the caller writes it with a BOM for Excel.
 
     Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
     leading ``'`` (OWASP's advice); ``qingdan import`` takes it off again."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([header for _, header, _ in ITEM_COLUMNS])
-    for n, item in enumerate(cat.items, start=1):
-        row = item_row(cat, item, n)
-        writer.writerow([csv_safe(row[key]) for key, _, _ in ITEM_COLUMNS])
+    writer.writerows([csv_safe(value) for value in row] for row in items)
     return buf.getvalue()
 
 
 def write_csv(cat: Catalogue, out: Path) -> None:
-    out.write_bytes(b"\xef\xbb\xbf" + csv_text(cat).encode("utf-8"))
+    out.write_bytes(b"\xef\xbb\xbf" + csv_text(item_rows(cat)).encode("utf-8"))
 
 
 def write_xlsx(cat: Catalogue, out: Path) -> None:
