@@ -44,10 +44,13 @@ def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: 
         fd = os.open(os.path.join(previous, rel), os.O_RDONLY | os.O_NOFOLLOW)  # a link is never kept
     except OSError:  # none there
         return False
-    with open(fd, "rb") as held:
+    try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or held.read() != data:
+        # A short read (never seen for a regular file) only means writing the file afresh.
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or os.read(fd, len(data) + 1) != data:
             return False
+    finally:
+        os.close(fd)
     dest = os.fspath(dest)
     assert dest.endswith(rel), (dest, rel)
     os.write(_log(dest[: len(dest) - len(rel)].rstrip(os.sep) + KEPT), (rel + "\n").encode("utf-8"))
@@ -73,15 +76,10 @@ def plain_tree(folder: Path) -> set[str] | None:
     def scan(path: str, prefix: str) -> bool:
         with os.scandir(path) as entries:
             for entry in entries:
-                if entry.is_symlink():
-                    return False
-                if entry.is_dir():
-                    if not scan(entry.path, prefix + entry.name + "/"):
-                        return False
-                elif entry.is_file():
+                if entry.is_file(follow_symlinks=False):
                     found.add(prefix + entry.name)
-                else:
-                    return False
+                elif not entry.is_dir(follow_symlinks=False) or not scan(entry.path, prefix + entry.name + "/"):
+                    return False  # a link, or another kind of file
         return True
 
     return found if scan(os.fspath(folder), "") else None

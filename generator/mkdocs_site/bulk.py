@@ -14,10 +14,11 @@ every page through MkDocs: a theme that defeats the stencils costs time, never b
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,14 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
     candidates = [file for file in files.documentation_pages() if file.src_uri not in in_nav]
 
     def reader(start: int, stop: int) -> Callable[[], list[stencil.Located | None]]:
-        return lambda: [_located(file) for file in candidates[start:stop]]
+        def run() -> list[stencil.Located | None]:
+            keys: dict[Hashable, Hashable] = {}  # one object per key: pickled once, not once per page
+            found = [_located(file) for file in candidates[start:stop]]
+            return [page and dataclasses.replace(page, key=keys.setdefault(page.key, page.key)) for page in found]
 
-    found = [page for part in results([reader(a, b) for a, b in chunks(len(candidates), 2000)], parallel=parallel)
+        return run
+
+    found = [page for part in results([reader(a, b) for a, b in chunks(len(candidates), 1000)], parallel=parallel)
              for page in part]
     located = {file.src_uri: (file, page) for file, page in zip(candidates, found, strict=True)
                if page is not None and page.key is not None}
@@ -118,8 +124,7 @@ def _moves(files: Files, config: MkDocsConfig) -> dict[str, tuple[str, str]]:
     for file in list(files):
         src = file.abs_src_path
         if (file.is_documentation_page() or not file.inclusion.value > InclusionLevel.DRAFT.value or src is None
-                or not src.startswith(docs) or file.dest_uri in written or os.path.islink(src)
-                or stat.S_IMODE(os.stat(src).st_mode) != copied_mode):
+                or not src.startswith(docs) or file.dest_uri in written or os.lstat(src).st_mode != stat.S_IFREG | copied_mode):
             continue
         file.inclusion = InclusionLevel.EXCLUDED
         moves[src] = str(file.abs_dest_path), file.dest_uri
