@@ -41,13 +41,13 @@ def test_keys_follow_the_versions_read_after_loading(history_repo: Repo) -> None
     assert after != before  # T-101's four versions are in its key now
     fresh = _loaded(history_repo)
     fresh.versions = read_versions(fresh, history_repo.cat)
-    memo.remember_keys(fresh, parallel=True)  # on forked workers, as a large build does
+    memo.remember_keys(fresh)
     assert [memo.item_key(fresh, item) for item in fresh.items] == after
 
 
 def test_keys_go_with_their_catalogue(history_repo: Repo) -> None:
     cat = _loaded(history_repo)
-    memo.remember_keys(cat, parallel=False)
+    memo.remember_keys(cat)
     held = id(cat)
     assert held in memo._MEMOS
     del cat

@@ -71,7 +71,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, progress: Callable[[str], None] 
     env = make_env(cat)
     env.globals["build_cache"] = cache = cache or Cache(None)
     if cache.folder is not None:  # the item keys, once, for every writer on every worker (without a cache none is needed)
-        memo.remember_keys(cat, parallel)
+        memo.remember_keys(cat)
     env.globals["chart_store"] = charts  # flowcharts, shared with the version pages (generator.flowchart.svg.draw)
     updated = last_date(cat)
 

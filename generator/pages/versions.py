@@ -33,7 +33,7 @@ from generator.cache import Cache
 from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
-from generator.pages.memo import item_pages, job_bounds, remember_keys
+from generator.pages.memo import item_pages, job_bounds
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, run_jobs
 from generator.reuse import write_or_keep
@@ -108,9 +108,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
     frame = Frame(frame_file.read_text(encoding="utf-8"))
     shutil.rmtree(site_dir / FRAME_DIR)
     env = make_env(cat)
-    env.globals["build_cache"] = cache = cache or Cache(None)
-    if cache.folder is not None:  # kept from the page writers (same catalogue): then nothing to do
-        remember_keys(cat, parallel)
+    env.globals["build_cache"] = cache or Cache(None)
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
@@ -120,6 +118,7 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
 
         return run
 
+    # (job_bounds works out in this process any item key the page writers did not: the workers inherit them)
     run_jobs([job(a, b) for a, b in job_bounds(env, cat)], parallel=parallel, progress=progress,
              message="已生成 {done}/{n} 个事项的历次版本", total=len(cat.items))
 
