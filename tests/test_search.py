@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -191,16 +192,21 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     entries = sorted(p for p in folder.rglob("*") if p.is_file())
     assert len(list((folder / "search").iterdir())) == -(-len(cat.items) // 8)  # one entry per block of items
     assert len(list((folder / "search-grams").iterdir())) == 1  # and one of the gram files made of them all
+    assert len(list((folder / "search-block").iterdir())) == -(-len(cat.items) // 8)  # each block's text key, by its item keys
+    assert len(list((folder / "search-records").iterdir())) == -(-len(cat.items) // 32)  # each block's display records
     assert _same(build_index(cat, cache=Cache(folder)), plain)
     for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
         data = entry.read_bytes()
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
     assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
-    # An edited item: its block and the gram files are made again (new entries), the other blocks are
-    # read, the bytes are a clean build's.
-    cat.item["SX-CXJS-001"].keywords.append("宅前堆物")
+    # An edited item (a new catalogue, as a build loads it): its block's text key, posting lists and
+    # records and the gram files are made again (new entries), the other blocks are read, the bytes
+    # are a clean build's.
+    old = cat.item["SX-CXJS-001"]
+    new = dataclasses.replace(old, keywords=[*old.keywords, "宅前堆物"])
+    cat = dataclasses.replace(cat, items=[new if i is old else i for i in cat.items])
     edited = build_index(cat, cache=Cache(folder))
-    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 2
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 4
     monkeypatch.undo()
     assert _same(edited, build_index(cat)) and not _same(edited, plain)
 

@@ -51,6 +51,7 @@ from functools import lru_cache
 from generator.cache import Cache
 from generator.cache import key as cache_key
 from generator.model import Catalogue, Item
+from generator.pages.memo import item_key
 from generator.parallel import results
 from generator.search.forgiving import manifest_part
 from generator.search.text import (
@@ -231,20 +232,67 @@ def _invert(texts: Sequence[ItemText], start: int) -> bytes:
 
 
 def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes]:
-    """The cache key and :func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged."""
-    texts = [item_text(cat, i) for i in items[start : start + DOC_CHUNK]]
-    name = cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts]))
-    return name, cache.get_or_make("search", name, lambda: _invert(texts, start))
+    """The cache key and :func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged.
+
+    The key names the block's text and position (the gram files are cached by these keys). With a
+    cache, the key itself is kept by the block's item keys, so an unchanged block's text is not even made.
+    """
+    block = items[start : start + DOC_CHUNK]
+    texts: list[ItemText] = []
+
+    def text_key() -> bytes:
+        texts[:] = [item_text(cat, i) for i in block]
+        return cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts])).encode()
+
+    if cache.folder is None:
+        name = text_key().decode()
+    else:
+        name = cache.get_or_make("search-block", _block_key("documents", cat, block, start), text_key).decode()
+
+    def invert() -> bytes:
+        if not texts:
+            text_key()
+        return _invert(texts, start)
+
+    return name, cache.get_or_make("search", name, invert)
 
 
-def _record_files(cat: Catalogue, items: Sequence[Item], start: int) -> dict[str, bytes]:
-    """The ``d/`` and ``s/`` files of ``items[start : start + RECORD_CHUNK]``."""
+def _block_key(kind: str, cat: Catalogue, block: Sequence[Item], start: int) -> str:
+    """A block's cache key from its items' keys (generator.pages.memo: the item, its versions and the
+    rest of the catalogue, all that an item's text and records show) and its position."""
+    return cache_key(f"search-{kind}", str(start), *(item_key(cat, i) for i in block))
+
+
+def _record_files(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> dict[str, bytes]:
+    """The ``d/`` and ``s/`` files of ``items[start : start + RECORD_CHUNK]`` (from the cache while their items are unchanged)."""
     assert RECORD_CHUNK % DOCS_PER_FILE == 0 and RECORD_CHUNK % SNIPPETS_PER_FILE == 0, "a file of two jobs"
-    files = {}
-    for at in range(start, min(start + RECORD_CHUNK, len(items)), DOCS_PER_FILE):
-        files[f"d/{at // DOCS_PER_FILE}"] = gz(json_bytes([doc_record(cat, i) for i in items[at : at + DOCS_PER_FILE]]))
-    for at in range(start, min(start + RECORD_CHUNK, len(items)), SNIPPETS_PER_FILE):
-        files[f"s/{at // SNIPPETS_PER_FILE}"] = gz(json_bytes([snippet_lines(cat, i) for i in items[at : at + SNIPPETS_PER_FILE]]))
+    stop = min(start + RECORD_CHUNK, len(items))
+
+    def make() -> bytes:
+        files = {}
+        for at in range(start, stop, DOCS_PER_FILE):
+            files[f"d/{at // DOCS_PER_FILE}"] = gz(json_bytes([doc_record(cat, i) for i in items[at : at + DOCS_PER_FILE]]))
+        for at in range(start, stop, SNIPPETS_PER_FILE):
+            files[f"s/{at // SNIPPETS_PER_FILE}"] = gz(json_bytes([snippet_lines(cat, i) for i in items[at : at + SNIPPETS_PER_FILE]]))
+        return _packed(files)
+
+    if cache.folder is None:
+        return _unpacked(make())
+    return _unpacked(cache.get_or_make("search-records", _block_key("records", cat, items[start:stop], start), make))
+
+
+def _packed(files: dict[str, bytes]) -> bytes:
+    """Named files as one blob: a JSON head of names and sizes, then the bytes."""
+    head = json_bytes([[name, len(data)] for name, data in files.items()])
+    return head + b"\n" + b"".join(files.values())
+
+
+def _unpacked(blob: bytes) -> dict[str, bytes]:
+    head, _, data = blob.partition(b"\n")
+    files, at = {}, 0
+    for name, size in json.loads(head):
+        files[name] = data[at : at + size]
+        at += size
     return files
 
 
@@ -273,7 +321,7 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
     # One pool for both: the blocks' posting lists, and the display records and sentences.
     jobs: list[Callable[[], tuple[str, bytes] | dict[str, bytes]]] = [
         *(functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)),
-        *(functools.partial(_record_files, cat, items, start) for start in range(0, size, RECORD_CHUNK)),
+        *(functools.partial(_record_files, cat, items, start, store) for start in range(0, size, RECORD_CHUNK)),
     ]
     done = list(results(jobs, parallel=parallel))
     index = Index()
