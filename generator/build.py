@@ -24,7 +24,7 @@ from generator.cache import Cache, key
 from generator.errors import QingdanError
 from generator.model import Catalogue
 from generator.problems import errors
-from generator.reuse import close_logs, plain_tree, site_files, update, write_or_keep
+from generator.reuse import close_logs, site_files, update, write_or_keep
 from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -156,12 +156,11 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         charts = Cache(options.cache or work / "charts")
         prepare_docs(cat, project, docs_dir, say, options, charts)
         config = derived_config(cat, project, docs_dir, site_dir, git_commit(catalogue), updated)
-        # Over a site built before, only what changed is written, then moved into it (generator.reuse).
-        old_files = plain_tree(out) if out.is_dir() else None
-        previous = out if old_files is not None else None
         say("MkDocs 渲染网页 …")
-        run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
-                   stencils=options.stencils, previous=previous)
+        # Over a site built before, only what changed is written, then moved into it (generator.reuse).
+        old_files = run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
+                               stencils=options.stencils, replaces=out if out.is_dir() else None)
+        previous = out if old_files is not None else None
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),
                             previous=previous)

@@ -113,7 +113,7 @@ def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[s
 def update(new_site: Path, out: Path, old: set[str]) -> None:
     """Make ``out`` the site ``new_site`` stands for: its files, plus the ones it kept from ``out``.
 
-    ``old`` is ``out``'s :func:`plain_tree`, taken before the build (which never writes into ``out``).
+    ``old`` is ``out``'s :func:`plain_tree`, taken before the build's first write (it never writes into ``out``).
     A file of ``new_site`` that ``out`` holds with the same bytes (MkDocs writes
     its own files every time) leaves ``out``'s file as it is.
     """

@@ -32,14 +32,15 @@ def _source_date(day: date) -> Iterator[None]:
 
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
-               *, parallel: bool, markdown_all: bool = False, stencils: bool = True, previous: Path | None = None) -> None:
+               *, parallel: bool, markdown_all: bool = False, stencils: bool = True, replaces: Path | None = None) -> set[str] | None:
     """Build the site ``config_dict`` describes (its docs_dir must be temporary: the build deletes from it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
     Python-Markdown over generated pages too (they come out the same); ``stencils``
     fills alike pages from one theme rendering, outside MkDocs (off: MkDocs
-    reads and renders every page, the reference). ``previous``: the site
-    this build replaces, whose unchanged pages are kept, not written again (generator.reuse).
+    reads and renders every page, the reference). ``replaces``: the site
+    folder this build replaces. Returns its files (generator.reuse.plain_tree)
+    if it is updated in place: then its unchanged pages were kept, not written again.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -59,12 +60,16 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
                 config = load_config(str(config_file))
                 escape_text(config)
                 plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk,
-                                       previous=str(previous) if previous is not None else None)
+                                       replaces=str(replaces) if replaces is not None else None)
                 config.plugins["qingdan"] = plugin
-                build(config)
+                try:
+                    build(config)
+                finally:
+                    plugin.close()
                 if not plugin.retry:
                     break
     except MkDocsException as exc:
         raise MkDocsFailed(f"MkDocs 生成失败：{exc}") from exc
     finally:
         mk_log.setLevel(level)
+    return plugin.old_files
