@@ -22,7 +22,7 @@ from xlsxwriter.format import Format
 from generator.cache import Cache, key
 from generator.citations import format_basis
 from generator.model import Catalogue, Item, Step
-from generator.sheets import assignments, sheetxml
+from generator.sheets import assignments, sheetxml, ziparchive
 from generator.sheets.book import csv_safe
 from generator.sheets.layout import (
     ARROW,
@@ -139,8 +139,9 @@ def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None
     header and filter, the styles and properties (its zip entries carry a fixed
     date, the document's dates are the catalogue's effective date, never the
     clock). The data rows are written by :mod:`generator.sheets.sheetxml` and
-    put into the frame's sheets; with a ``cache``, each sheet's rows are kept by
-    their content, so after one changed item only the sheets it is on are written.
+    put into the frame's sheets, and the zip is written by :mod:`generator.sheets.ziparchive`;
+    with a ``cache``, each sheet's deflated entry is kept by its content, so after one
+    changed item only the sheets it is on are written and deflated again.
     """
     ident = cat.identity
     properties = {"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))}
@@ -159,20 +160,21 @@ def workbook_bytes(found: list[Table], properties: dict[str, Any], cut: list[str
         for title, columns, rows in found:
             _frame_sheet(wb, formats[0], title, columns, len(rows))
         wb.set_properties(properties)
-    placed = {f"xl/worksheets/sheet{n}.xml": _rows(title, rows, styles, cut, cache)
-              for n, (title, _, rows) in enumerate(found, start=1)}
-    out = io.BytesIO()
-    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+    sheets = {f"xl/worksheets/sheet{n}.xml": table for n, table in enumerate(found, start=1)}
+    entries, cuts = [], []
+    with zipfile.ZipFile(frame) as src:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename in placed:
-                data = sheetxml.place(data.decode("utf-8"), placed[info.filename]).encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, info.date_time)
-            entry.compress_type, entry.external_attr, entry.create_system = info.compress_type, info.external_attr, info.create_system
-            dest.writestr(entry, data)
+            if info.filename in sheets:
+                title, _, rows = sheets[info.filename]
+                entry, notes = _sheet_entry(info, data, title, rows, styles, cut is not None, cache)
+                entries.append(entry)
+                cuts += notes
+            else:
+                entries.append(ziparchive.deflated(info.filename, data, info.date_time, info.external_attr, info.create_system))
     if cut is not None:
-        cut += [note for rows in placed.values() for note in rows.cut]
-    return out.getvalue()
+        cut += cuts
+    return ziparchive.archive(entries)
 
 
 def _frame_sheet(wb: xlsxwriter.Workbook, bold: Format, title: str, columns: list[tuple[str, str, int]], count: int) -> None:
@@ -187,20 +189,29 @@ def _frame_sheet(wb: xlsxwriter.Workbook, bold: Format, title: str, columns: lis
         ws.autofilter(0, 0, count, len(columns) - 1)
 
 
-def _rows(title: str, rows: list[list[Any]], styles: sheetxml.Styles, cut: list[str] | None, cache: Cache | None) -> sheetxml.Rows:
-    """The sheet's rows as XML; from ``cache`` while they are the same (the key is their text)."""
+def _sheet_entry(info: zipfile.ZipInfo, frame: bytes, title: str, rows: list[list[Any]], styles: sheetxml.Styles,
+                 cut: bool, cache: Cache | None) -> tuple[ziparchive.Entry, list[str]]:
+    """The sheet's zip entry (its frame with the rows put in, deflated) and the cells cut; from ``cache``
+    while the frame and rows are the same (the key is their text), so an unchanged sheet is neither
+    written nor deflated again."""
+
+    def make() -> tuple[ziparchive.Entry, list[str]]:
+        placed = sheetxml.rows_xml(title, rows, styles, cut)
+        xml = sheetxml.place(frame.decode("utf-8"), placed).encode("utf-8")
+        return ziparchive.deflated(info.filename, xml, info.date_time, info.external_attr, info.create_system), placed.cut
+
     if cache is None or cache.folder is None:
-        return sheetxml.rows_xml(title, rows, styles, cut is not None)
+        return make()
 
-    def make() -> bytes:
-        made = sheetxml.rows_xml(title, rows, styles, cut is not None)
-        head = json.dumps([made.last_row, made.last_col, made.cut], ensure_ascii=False)
-        return (head + "\n" + made.xml).encode("utf-8")
+    def made() -> bytes:
+        entry, notes = make()
+        return json.dumps([entry.crc, entry.size, notes], ensure_ascii=False).encode("utf-8") + b"\n" + entry.packed
 
-    name = key("xlsx-rows", title, repr(styles), repr(cut is not None), repr(rows))
-    head, _, xml = cache.get_or_make("xlsx-rows", name, make).decode("utf-8").partition("\n")
-    last_row, last_col, cuts = json.loads(head)
-    return sheetxml.Rows(xml, last_row, last_col, cuts)
+    name = key("xlsx-sheet", info.filename, repr(info.date_time), str(info.external_attr), str(info.create_system), frame,
+               title, repr(styles), repr(cut), repr(rows))
+    head, _, packed = cache.get_or_make("xlsx-sheet", name, made).partition(b"\n")
+    crc, size, notes = json.loads(head)
+    return ziparchive.Entry(info.filename, info.date_time, info.external_attr, info.create_system, crc, size, packed), notes
 
 
 def csv_text(items: list[list[str]]) -> str:
