@@ -38,7 +38,7 @@ class Bulk:
     groups: list[stencil.Group]
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
     rest: dict[str, tuple[File, stencil.Located]]  # source path -> file and where its page is in it, for the pages filled here
-    moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) of files to move, not copy
+    moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) and site path of files to link, not copy
     listed: list[File] | None = None
 
     def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
@@ -78,8 +78,8 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
     The pages are read on forked workers if ``parallel`` (16,000 files at 16,000 items).
 
     Files MkDocs would copy from the (temporary) docs folder are excluded too
-    and later moved into the site instead: the same bytes, without writing them
-    again (thousands of ``.json`` files). Not moved: a file that a page or
+    and linked into the site instead (:func:`generator.mkdocs_site.parallel.link_files`):
+    the same bytes, without writing them again (thousands of ``.json`` files). Not linked: a file that a page or
     MkDocs' own sitemap or 404 page would overwrite (MkDocs copies first), and
     one whose permissions a copy would not keep.
     """
@@ -113,7 +113,7 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
 
 
 def _moves(files: Files, config: MkDocsConfig) -> dict[str, tuple[str, str]]:
-    """The copied files that can be moved instead (see :func:`scan`); marked excluded."""
+    """The copied files that can be linked instead (see :func:`scan`); marked excluded."""
     umask = os.umask(0)
     os.umask(umask)
     copied_mode = 0o666 & ~umask  # what shutil.copyfile gives a new file

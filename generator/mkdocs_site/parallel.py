@@ -21,6 +21,7 @@ and ``File.abs_dest_path``.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,13 +65,14 @@ class Deferred:
         return True
 
     def flush(self, env: jinja2.Environment, post_page: Callable[[str, Page], str], progress: Callable[[str], None],
-              docs_dir: str, *, parallel: bool, bulk: Bulk | None, previous: str | None) -> bool:
+              docs_dir: str, *, parallel: bool, bulk: Bulk | None, previous: str | None, linked: Callable[[], object]) -> bool:
         """Render every kept page and fill the pages MkDocs left to ``bulk``, on forked workers if ``parallel``.
 
-        Called from on_post_build. Returns False, having written nothing, when
+        Called from on_post_build. Returns False, having written no page, when
         a stencil does not hold (:mod:`generator.mkdocs_site.bulk`). Otherwise
         the temporary docs folder is emptied meanwhile: MkDocs has read and
-        copied what it needs, ``bulk.moves`` go into the site, and each filled
+        copied what it needs, ``bulk.moves`` are in the site by then
+        (:func:`link_files`: ``linked`` waits for them), and each filled
         page's source goes once it is read.
 
         ``previous`` is the site this build replaces: a file whose bytes come
@@ -86,6 +88,7 @@ class Deferred:
 
         done: dict[str, str] = {}  # source path -> output, of the probes rendered to check a stencil
         made = [_stencil(group, bulk.probes, entries, render, done) for group in bulk.groups] if bulk else []
+        linked()  # before any other job of the fork helper, which runs one list of jobs at a time
         if None in made:
             return False
         for uri, html in done.items():
@@ -118,28 +121,16 @@ class Deferred:
             return run
 
         filled = {str(file.abs_src_path) for file, _ in bulk.rest.values()} if bulk else set()
-        moves = list(bulk.moves.items()) if bulk else []
-
-        def move_job(start: int, stop: int) -> Job:
-            def run() -> int:
-                for source, (dest, dest_uri) in moves[start:stop]:
-                    out.move(source, dest, dest_uri)
-                _remove_folders_of([source for source, _ in moves[start:stop]])
-                return 0
-
-            return run
 
         def clear_job() -> int:
-            moved = bulk.moves if bulk else {}
             for top, _, names in os.walk(docs_dir, topdown=False):
                 for path in (os.path.normpath(os.path.join(top, name)) for name in names):
-                    if path not in moved and path not in filled:
+                    if path not in filled:
                         os.unlink(path)
                 _remove_empty(top)
             return 0
 
-        jobs = [clear_job, *(move_job(a, b) for a, b in chunks(len(moves), 2000)), *(render_job(a, b) for a, b in chunks(len(todo))),
-                *(fill_job(a, b) for a, b in chunks(len(fills)))]
+        jobs = [clear_job, *(render_job(a, b) for a, b in chunks(len(todo))), *(fill_job(a, b) for a, b in chunks(len(fills)))]
         run_jobs(jobs, parallel=parallel, progress=progress, message="已渲染 {done}/{n} 个网页", total=len(todo) + len(fills))
         return True
 
@@ -209,12 +200,23 @@ class Output:
         """A page made of bytes (never empty: a filled page has its content)."""
         write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), data)
 
-    def move(self, src: str, dest: str, dest_uri: str) -> None:
-        if self.previous is not None and keep_if_same(self.previous, dest_uri, dest, _bytes(src)):
-            os.unlink(src)
-        else:
+
+
+def link_files(moves: dict[str, tuple[str, str]], previous: str | None) -> int:
+    """Put each docs file of ``moves`` (source -> destination, site path) into the site: a hard link to it
+    (a copy where the file system has none), unless ``previous`` holds it already (generator.reuse).
+
+    The sources stay: the docs folder is emptied later (:meth:`Deferred.flush`), and a build again
+    without stencils reads them.
+    """
+    for src, (dest, dest_uri) in moves.items():
+        if previous is None or not keep_if_same(previous, dest_uri, dest, _bytes(src)):
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.replace(src, dest)
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copyfile(src, dest)
+    return len(moves)
 
 
 def _bytes(path: str) -> bytes:

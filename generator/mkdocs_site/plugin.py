@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,7 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.mkdocs_site import bulk
-from generator.mkdocs_site.parallel import Deferred, with_placeholder
+from generator.mkdocs_site.parallel import Deferred, link_files, with_placeholder
 from generator.parallel import results
 from generator.reuse import plain_tree
 
@@ -62,7 +63,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """The files of ``replaces`` (generator.reuse.plain_tree), known from on_nav; None: it is replaced whole."""
         self.previous: str | None = None
         """``replaces`` if it is updated in place: its unchanged files are kept, not written again (generator.reuse)."""
-        self._walk: Iterator[set[str] | None] | None = None
+        self._background: Iterator[Any] | None = None
         self.say = say
         self.markdown_all = markdown_all
         self.parallel = parallel
@@ -76,28 +77,38 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Set when a stencil did not hold: nothing was written, build again without stencils."""
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Start walking the site this build replaces (70,000 files at 16,000 items): on a worker while
-        MkDocs lists the docs folder and makes the nav. results() hands out every job at once, so past
-        the first (empty) job the walk goes on; on_nav takes its answer."""
+        """Start walking the site this build replaces (70,000 files at 16,000 items) while MkDocs lists
+        the docs folder and makes the nav; on_nav takes its answer."""
         if self.replaces is not None:
-            self._walk = results([lambda: None, functools.partial(plain_tree, Path(self.replaces))], parallel=self.parallel)
-            next(self._walk)
+            self._begin(functools.partial(plain_tree, Path(self.replaces)))
+
+    def _begin(self, job: Callable[[], Any]) -> None:
+        """Run ``job`` on a worker while MkDocs goes on in this process, until :meth:`_end`.
+
+        results() hands out every job at once: past the first (empty) one, ``job`` goes on."""
+        self._background = results([lambda: None, job], parallel=self.parallel)
+        next(self._background)
+
+    def _end(self) -> Any:
+        """What the job of :meth:`_begin` returned (None if there is none); the fork helper is free again."""
+        if self._background is None:
+            return None
+        (value,), self._background = list(self._background), None
+        return value
 
     def close(self) -> None:
-        """Wait for the walk, if nothing took its answer (MkDocs failed before on_nav)."""
-        if self._walk is not None:
-            list(self._walk)  # the worker done, the helper free for the next build
-            self._walk = None
+        """Wait for the job on a worker, if nothing did (MkDocs failed meanwhile)."""
+        self._end()
 
     @event_priority(-100)  # the files as every other plugin left them
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if self._walk is not None:
-            (self.old_files,) = list(self._walk)
-            self._walk = None
-            self.previous = self.replaces if self.old_files is not None else None
+        self.old_files = self._end()
+        self.previous = self.replaces if self.old_files is not None else None
         self.files = files
         if self.stencils:
             self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config, parallel=self.parallel)
+            if self.bulk.moves:  # on a worker while MkDocs reads and renders its pages; flush waits
+                self._begin(functools.partial(link_files, self.bulk.moves, self.previous))
         return nav
 
     @event_priority(-100)
@@ -145,7 +156,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return str(config.plugins.on_post_page(output, page=page, config=config))
 
         if not self.deferred.flush(self.env, post_page, self.say, config.docs_dir, parallel=self.parallel, bulk=self.bulk,
-                                   previous=self.previous):
+                                   previous=self.previous, linked=self._end):
             self.retry = True
         elif self.bulk is not None and self.bulk.rest and self.files is not None:
             self.bulk.rewrite_sitemap_gz(self.files, config)
