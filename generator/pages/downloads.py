@@ -168,7 +168,10 @@ def write_record_files(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     """/downloads/: the workbook, CSV and JSON of the whole catalogue, and the page that lists them."""
     store, keys, items, assignments = _texts(cat, env)
-    whole = jsondata.catalogue_text(cat, items, assignments)
+    # The laws' full text is most of what is not an item: encoded again only when something but the items changed.
+    head = store.get_or_make("catalogue-head", key("catalogue-head", context_digest(cat)),
+                             lambda: jsondata.catalogue_head(cat).encode("utf-8")).decode("utf-8")
+    whole = jsondata.catalogue_text(head, items, assignments)
     files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys) if keys is not None else "", store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
