@@ -215,6 +215,8 @@ def make(probes: list[Source], varying: list[str], marked: str, real: list[str])
     if CONTENT not in slots or not set(slots) <= {URL, CONTENT, *(f"m{i}" for i in range(len(varying)))}:
         return None
     stencil = Stencil([utf8(part) for part in parts[::2]], slots, varying)
-    if len(real) != len(probes) - 1 or any(stencil.fill(p, utf8(p.content)) != utf8(html) for p, html in zip(probes[1:], real, strict=True)):
+    if len(real) != len(probes) - 1:
+        return None
+    if any(stencil.fill(p, utf8(p.content)) != utf8(html) for p, html in zip(probes[1:], real, strict=True)):
         return None
     return stencil
