@@ -27,6 +27,7 @@ class ItemRows:
         self.county_rows: dict[str, str] = {}
         self.township_heads: dict[str, str] = {}
         self.contacts: dict[tuple[str, str | None], str] = {}
+        self.town_contacts: dict[tuple[str, str | None], str] = {}
 
     def badge(self, kind: str) -> str:
         """The one kind badge of _macros.html, rendered once per kind."""
@@ -61,7 +62,11 @@ class ItemRows:
                 row = self.county_rows[item.code] = self.township_head(item) + self.contact_cells(
                     lead_label(self.cat, item), dept.phone if dept else None)
             return row
-        return self.township_head(item) + self.contact_cells(lead_label(self.cat, item, township), township.phone)
+        office = item.township.office if item.township else None  # lead_label's only input besides the township
+        cells = self.town_contacts.get((township.id, office))
+        if cells is None:  # who leads on a 基本履职 row: the township (and its office), alike on many rows
+            cells = self.town_contacts[township.id, office] = self.contact_cells(lead_label(self.cat, item, township), township.phone)
+        return self.township_head(item) + cells
 
     def township_head(self, item: Item) -> str:
         """A township row up to its contact: the row id is the item code, so an item page can link
