@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.cache import Cache, key
 from generator.model import LAW_LEVELS, Catalogue, Chapter, Item, Law
 from generator.pages.base import anchor, render, write_page
 from generator.pages.lists import newest_by
@@ -82,6 +83,21 @@ def article_rows(law: Law, cited: dict[str, list[Item]]) -> list[ArticleRow]:
     return rows
 
 
+def _law_body(env: jinja2.Environment, rel: str, law: Law, cited: dict[str, list[Item]]) -> str:
+    """A law page's body; from the build cache while the law and the code and name of each item
+    citing it (all the page shows of them) are unchanged: the longest pages of the site, and an
+    item's change seldom touches them."""
+
+    def make() -> bytes:
+        return render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", [])).encode("utf-8")
+
+    cache = env.globals.get("build_cache")
+    if not isinstance(cache, Cache) or cache.folder is None:
+        return make().decode("utf-8")
+    shown = repr(sorted((ref, [(i.code, i.name) for i in items]) for ref, items in cited.items()))
+    return cache.get_or_make("law-body", key("law-body", rel, repr(law), shown), make).decode("utf-8")
+
+
 def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
     cites = citing_items(cat)
     # A page's date: the newest change of an item that cites (or cited) the law, so that an
@@ -90,7 +106,7 @@ def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
     for law in cat.laws:
         rel = f"laws/{law.id}/index.md"
         cited = cites.get(law.id, {})
-        body = render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", []))
+        body = _law_body(env, rel, law, cited)
         # The page date is the site's own (when this page last changed), never the law's effective date.
         write_page(docs_dir, rel, title=law.title, body=body, updated=dates.get(law.id, cat.identity.effective), meta={"qd_kind": "law"})
     groups = []
