@@ -51,8 +51,7 @@ Writer = Callable[[Catalogue, Path, jinja2.Environment], None]
 
 # Writers of files no other writer touches: they may run beside the item pages.
 SIDE_WRITERS: list[Writer] = [
-    downloads.write_pages,  # /downloads/ (first: its workbook is the longest job, seconds per thousand items)
-    downloads.write_record_files,  # /items/<code>.json, /assignments/<id>.json
+    downloads.write_pages,  # /downloads/, /items/<code>.json, /assignments/<id>.json (first: the longest job)
     changes.write_pages,  # /changes/, /feed.xml
     handbook.write_pages,  # /townships/<id>/handbook/
     removed.write_pages,  # tombstones (removed.yml) and redirects of renamed ids
