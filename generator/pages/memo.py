@@ -3,8 +3,8 @@
 An item's pages (its page and its version pages) show the item, its versions and
 records from the rest of the catalogue (departments, townships, categories, laws,
 labels, assignments, removed ids, the county's settings) but never another item.
-So a body is keyed by the item's own text, its versions and a digest of everything
-except the items; :func:`generator.cache.key` mixes in the code's fingerprint,
+So an item's key is made of its own text, its versions and a digest of everything
+except the items, and a cache entry of a run of items by their keys; :func:`generator.cache.key` mixes in the code's fingerprint,
 templates included. The inputs' text is their dataclass ``repr``: every field a
 page can show is in it (``Located``'s file and line are not, and no page shows
 them). tests/test_cache.py edits each kind of file and compares a rebuild that
@@ -119,7 +119,8 @@ def job_bounds(env: jinja2.Environment, cat: Catalogue, size: int = CHUNK) -> li
     made of whole runs of items that share a cache entry when there is a cache.
 
     A run ends after an item whose key's hash is 0 mod RUN, so an added, removed or changed
-    item changes its own run only (the entries of the others are still found).
+    item changes its own run only (which may then take in the next one): the other runs'
+    entries are still found.
     """
     if _cache_of(env).folder is None:
         return chunks(len(cat.items), size)
