@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from generator.cli import main
 from generator.load import load
 from generator.sheets.book import csv_safe, csv_unescape
-from generator.sheets.export import csv_text, item_rows
+from generator.sheets.export import csv_text, item_sheet_rows
 
 from .conftest import first_sheet
 
@@ -148,7 +148,7 @@ def test_exported_csv_round_trips_formula_text(minimal_copy: Path, tmp_path: Pat
     item.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     cat, _ = load(minimal_copy)
     assert cat is not None
-    text = csv_text(item_rows(cat))
+    text = csv_text(item_sheet_rows(cat)[0])
     assert "\n=" not in text and ",=" not in text and ",+" not in text and ",@" not in text and ",-" not in text
     out = tmp_path / "清单.csv"
     assert main(["export", "--catalogue", str(minimal_copy), "--format", "csv", "--out", str(out)]) == 0

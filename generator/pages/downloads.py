@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -36,18 +38,19 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def write_files(cat: Catalogue, folder: Path, whole: str, name: str, cache: Cache) -> list[dict[str, str]]:
+def write_files(cat: Catalogue, folder: Path, whole: str, keys: list[str] | None, cache: Cache) -> list[dict[str, str]]:
     """The three downloads (``whole``: the text of qingdan.json) and the two schemas; returns what the page lists.
 
-    The workbook (seconds per thousand items) and the CSV come from the build
-    cache while the catalogue is unchanged (``name``: :func:`catalogue_key`).
+    The workbook and the CSV come from the build cache while the catalogue is
+    unchanged (by :func:`catalogue_key` of the item ``keys``; None: no cache).
     """
     folder.mkdir(parents=True, exist_ok=True)
     schema_text = json.dumps(jsondata.schema(), ensure_ascii=False, indent=1) + "\n"
     item_schema_text = json.dumps(jsondata.item_schema(), ensure_ascii=False, indent=1) + "\n"
-    item_rows = functools.cache(functools.partial(export.item_rows, cat))  # made once for the workbook and the CSV, if either is made
-    workbook, cut = _workbook(cat, name, cache, item_rows)
-    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(item_rows()).encode("utf-8"))
+    name = catalogue_key(cat, keys) if keys is not None else ""
+    per_item = functools.cache(functools.partial(sheet_rows, cat, keys, cache))  # for the workbook and the CSV, if either is made
+    workbook, cut = _workbook(cat, name, cache, per_item)
+    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(per_item()[0]).encode("utf-8"))
     files = [
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
@@ -68,13 +71,13 @@ def catalogue_key(cat: Catalogue, keys: list[str]) -> str:
     return key("catalogue", context_digest(cat), *keys)
 
 
-def _workbook(cat: Catalogue, name: str, cache: Cache, item_rows: Callable[[], list[list[str]]]) -> tuple[bytes, list[str]]:
+def _workbook(cat: Catalogue, name: str, cache: Cache, per_item: Callable[[], list[list[list[Any]]]]) -> tuple[bytes, list[str]]:
     """The workbook (from the cache while the catalogue is unchanged; else the sheets whose rows
     are unchanged come from it) and the cells it had to cut."""
 
     def make() -> tuple[bytes, bytes]:
         cut: list[str] = []
-        workbook = export.xlsx_bytes(cat, cut, cache, item_rows())
+        workbook = export.xlsx_bytes(cat, cut, cache, per_item())
         return workbook, "\n".join(["cut", *cut]).encode("utf-8")  # never empty: the cache keeps no empty entry
 
     made: dict[str, bytes] = {}
@@ -87,6 +90,23 @@ def _workbook(cat: Catalogue, name: str, cache: Cache, item_rows: Callable[[], l
     cut_text = cache.get_or_make("xlsx-cut", name, lambda: part("cut"))
     workbook = cache.get_or_make("xlsx", name, lambda: part("xlsx"))
     return workbook, cut_text.decode("utf-8").split("\n")[1:]
+
+
+def sheet_rows(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[list[list[Any]]]:
+    """Every item's rows in the workbook's item sheets (``export.item_sheet_rows``); with item ``keys``,
+    each run of items' rows from the build cache while its items are unchanged (as :func:`item_texts`)."""
+    if keys is None:
+        return export.item_sheet_rows(cat)
+    merged: list[list[list[Any]]] = [[] for _ in export.ITEM_SHEETS]
+    for start, stop in _runs(keys):
+        def make(start: int = start, stop: int = stop) -> bytes:
+            return pickle.dumps(export.item_sheet_rows(cat, start, stop), protocol=pickle.HIGHEST_PROTOCOL)
+
+        # The key holds the run's place: the items sheet numbers its rows.
+        runs = pickle.loads(cache.get_or_make("sheet-rows", key("sheet-rows", str(start), *keys[start:stop]), make))
+        for rows, more in zip(merged, runs, strict=True):
+            rows += more
+    return merged
 
 
 def item_keys(cat: Catalogue) -> list[str]:
@@ -167,7 +187,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     head = store.get_or_make("catalogue-head", key("catalogue-head", context_digest(cat)),
                              lambda: jsondata.catalogue_head(cat).encode("utf-8")).decode("utf-8")
     whole = jsondata.catalogue_text(head, items, assignments)
-    files = write_files(cat, docs_dir / "downloads", whole, catalogue_key(cat, keys) if keys is not None else "", store)
+    files = write_files(cat, docs_dir / "downloads", whole, keys, store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
                   example=cat.active_items[0] if cat.active_items else None)

@@ -72,18 +72,30 @@ def _step_row(code: str, step: Step, cat: Catalogue) -> list[str]:
     return [code, step.id, step.actor, cat.actor_label(step.actor), step.action, step.time_limit or "", nxt, branches]
 
 
-def detail_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
-    """Rows of every detail sheet, in catalogue order."""
-    rows: dict[str, list[list[Any]]] = {name: [] for name in DETAIL_SHEETS}
-    for item in cat.items:
+ITEM_SHEETS = [ITEMS_SHEET, "部门职责", "依据", "流程步骤", "变更记录"]
+"""The sheets whose rows come item by item: the items sheet, then the first detail sheets."""
+
+
+def item_sheet_rows(cat: Catalogue, start: int = 0, stop: int | None = None) -> list[list[list[Any]]]:
+    """The rows that ``cat.items[start:stop]`` have in each of :data:`ITEM_SHEETS` (the items numbered from ``start + 1``)."""
+    flat, duties, basis, steps, changes = [], [], [], [], []
+    for n, item in enumerate(cat.items[start:stop], start=start + 1):
+        row = item_row(cat, item, n)
+        flat.append([row[key] for key, _, _ in ITEM_COLUMNS])
         for d in item.departments:
             dept = cat.department.get(d.department)
-            rows["部门职责"].append([item.code, d.department, dept.name if dept else "", "牵头" if d.role == "lead" else "配合", join_lines(d.duties)])
+            duties.append([item.code, d.department, dept.name if dept else "", "牵头" if d.role == "lead" else "配合", join_lines(d.duties)])
         for c in item.basis:
             law = cat.law.get(c.law)
-            rows["依据"].append([item.code, c.law, law.title if law else "", ", ".join(c.articles), c.note or ""])
-        rows["流程步骤"] += [_step_row(item.code, s, cat) for s in item.workflow]
-        rows["变更记录"] += [[item.code, h.date, h.action, h.approval, h.note or ""] for h in item.history]
+            basis.append([item.code, c.law, law.title if law else "", ", ".join(c.articles), c.note or ""])
+        steps += [_step_row(item.code, s, cat) for s in item.workflow]
+        changes += [[item.code, h.date, h.action, h.approval, h.note or ""] for h in item.history]
+    return [flat, duties, basis, steps, changes]
+
+
+def record_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
+    """Rows of the detail sheets of the other records (departments, townships, categories, laws), in catalogue order."""
+    rows: dict[str, list[list[Any]]] = {name: [] for name in DETAIL_SHEETS if name not in ITEM_SHEETS}
     rows["部门"] = [[d.id, d.name, d.short or "", d.level, d.phone or ""] for d in cat.departments]
     rows["乡镇"] = [[t.id, t.name, t.kind, t.office or "", t.phone or "", t.address or "", t.hours or "", t.note or ""] for t in cat.townships]
     rows["分类"] = [[c.id, c.name, c.group or "", c.description or ""] for c in cat.categories]
@@ -102,16 +114,13 @@ Table = tuple[str, list[tuple[str, str, int]], list[list[Any]]]
 """A sheet: its title, its columns (key, header, width) and its data rows."""
 
 
-def item_rows(cat: Catalogue) -> list[list[str]]:
-    """The items sheet's rows (also the CSV's): one per item, in ITEM_COLUMNS order."""
-    flat = (item_row(cat, item, n) for n, item in enumerate(cat.items, start=1))
-    return [[row[key] for key, _, _ in ITEM_COLUMNS] for row in flat]
-
-
-def tables(cat: Catalogue, items: list[list[str]] | None = None) -> list[Table]:
-    """Every sheet of the workbook, in order (``items``: :func:`item_rows`, if already made)."""
-    found: list[Table] = [(ITEMS_SHEET, ITEM_COLUMNS, item_rows(cat) if items is None else items)]
-    found += [(name, DETAIL_SHEETS[name], rows) for name, rows in detail_rows(cat).items()]
+def tables(cat: Catalogue, per_item: list[list[list[Any]]] | None = None) -> list[Table]:
+    """Every sheet of the workbook, in order (``per_item``: :func:`item_sheet_rows` of all items, if already made)."""
+    per_item = item_sheet_rows(cat) if per_item is None else per_item
+    assert list(DETAIL_SHEETS)[: len(ITEM_SHEETS) - 1] == ITEM_SHEETS[1:]  # the item sheets come first
+    found: list[Table] = [(ITEMS_SHEET, ITEM_COLUMNS, per_item[0])]
+    found += [(name, DETAIL_SHEETS[name], rows) for name, rows in zip(ITEM_SHEETS[1:], per_item[1:], strict=True)]
+    found += [(name, DETAIL_SHEETS[name], rows) for name, rows in record_rows(cat).items()]
     if cat.assignments:
         found.append((assignments.SHEET, assignments.COLUMNS, assignments.export_rows(cat)))
     found.append((INFO_SHEET, [("key", "项目", 14), ("value", "内容", 80)], _info_rows(cat)))
@@ -128,7 +137,7 @@ def _info_rows(cat: Catalogue) -> list[list[Any]]:
 
 
 def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None = None,
-               items: list[list[str]] | None = None) -> bytes:
+               per_item: list[list[list[Any]]] | None = None) -> bytes:
     """The workbook as bytes, identical for identical catalogues.
 
     A text longer than a cell holds is refused (``qingdan export``), or, given a
@@ -141,11 +150,12 @@ def xlsx_bytes(cat: Catalogue, cut: list[str] | None = None, cache: Cache | None
     clock). The data rows are written by :mod:`generator.sheets.sheetxml` and
     put into the frame's sheets, and the zip is written by :mod:`generator.sheets.ziparchive`;
     with a ``cache``, each sheet's deflated entry is kept by its content, so after one
-    changed item only the sheets it is on are written and deflated again.
+    changed item only the sheets it is on are written and deflated again. ``per_item``:
+    :func:`item_sheet_rows` of all items, if already made.
     """
     ident = cat.identity
     properties = {"title": ident.title, "author": ident.publisher, "created": datetime.combine(ident.effective, time(0, 0))}
-    return workbook_bytes(tables(cat, items), properties, cut, cache)
+    return workbook_bytes(tables(cat, per_item), properties, cut, cache)
 
 
 def workbook_bytes(found: list[Table], properties: dict[str, Any], cut: list[str] | None = None,
@@ -215,7 +225,7 @@ def _sheet_entry(info: zipfile.ZipInfo, frame: bytes, title: str, rows: list[lis
 
 
 def csv_text(items: list[list[str]]) -> str:
-    """One row per item (``items``: :func:`item_rows`), readable columns; the caller writes it with a BOM for Excel.
+    """One row per item (``items``: the items sheet's rows, :func:`item_sheet_rows`), readable columns; the caller writes it with a BOM for Excel.
 
     Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
     leading ``'`` (OWASP's advice); ``qingdan import`` takes it off again."""
@@ -227,7 +237,7 @@ def csv_text(items: list[list[str]]) -> str:
 
 
 def write_csv(cat: Catalogue, out: Path) -> None:
-    out.write_bytes(b"\xef\xbb\xbf" + csv_text(item_rows(cat)).encode("utf-8"))
+    out.write_bytes(b"\xef\xbb\xbf" + csv_text(item_sheet_rows(cat)[0]).encode("utf-8"))
 
 
 def write_xlsx(cat: Catalogue, out: Path) -> None:
