@@ -21,7 +21,7 @@ from generator.model import KINDS, Catalogue, Category, Item, Township
 from generator.pages.base import last_date, render, root_of, write_page
 from generator.pages.fragments import ContentsEntries
 from generator.pages.items import citations, department_rows
-from generator.pages.lists import in_list_order
+from generator.pages.lists import township_items
 
 REL = "townships/{id}/handbook/index.md"
 FULL_TEXT_MAX = 1000
@@ -32,12 +32,7 @@ make the site grow by gigabytes (measured: 16,000 items x 20 townships -> 1.1 GB
 
 def handbook_items(cat: Catalogue, township: Township) -> list[Item]:
     """Current items of the township in handbook order: category order, then code."""
-    return applying(in_list_order(cat, cat.active_items), township)
-
-
-def applying(items: list[Item], township: Township) -> list[Item]:
-    """Those of ``items`` that apply in ``township``, in their order."""
-    return [i for i in items if i.applies_to(township.id)]
+    return township_items(cat)[township.id]
 
 
 def toc(cat: Catalogue, items: list[Item], entries: ContentsEntries) -> list[tuple[Category, int, Markup]]:
@@ -53,11 +48,11 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     template = env.get_template("handbook_item.html")
     root = root_of(REL)  # every handbook sits at the same depth: one rendering serves all
     contents = {full: ContentsEntries(root, full) for full in (True, False)}
-    ordered = in_list_order(cat, cat.active_items)
     updated = last_date(cat)
+    listed = township_items(cat)
     for township in cat.townships:
         rel = REL.format(id=township.id)
-        items = applying(ordered, township)
+        items = listed[township.id]
         full = len(items) <= FULL_TEXT_MAX
         for item in items if full else []:
             if item.code not in blocks:

@@ -64,6 +64,16 @@ def in_list_order(cat: Catalogue, items: Iterable[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (order.get(i.category, len(order)), i.code))
 
 
+def township_items(cat: Catalogue) -> dict[str, list[Item]]:
+    """Each township's current items (by township id), in list order: one pass over the items, not
+    one per township (16,000 items x 20 townships at the largest)."""
+    listed: dict[str, list[Item]] = {t.id: [] for t in cat.townships}
+    for item in in_list_order(cat, cat.active_items):
+        for t in cat.townships if item.townships == "all" else [t for t in cat.townships if item.applies_to(t.id)]:
+            listed[t.id].append(item)
+    return listed
+
+
 def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[str, date]:
     """Each list page's 更新日期 by key (``keys_of`` an item: the pages that may list it): the newest
     change of those items, cancelled ones included, not of the whole catalogue, so a change elsewhere
@@ -136,16 +146,14 @@ def write_townships(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
     rows = _rows(cat, env)
     dates = newest_by(cat, lambda i: [t.id for t in cat.item_townships(i)])
     counts = {t.id: 0 for t in cat.townships}
-    # One pass over the items (16,000 x 20 townships at the largest), each row added to the pages it is on.
-    listed: dict[str, dict[str, list[str]]] = {t.id: {} for t in cat.townships}
-    tallies: dict[str, Counter[str]] = {t.id: Counter() for t in cat.townships}
-    for item in in_list_order(cat, cat.active_items):
-        for t in cat.townships if item.townships == "all" else [t for t in cat.townships if item.applies_to(t.id)]:
-            listed[t.id].setdefault(item.category, []).append(rows.township_row(item, t))
-            tallies[t.id][item.responsibility] += 1
+    listed = township_items(cat)
     for t in cat.townships:
         rel = f"townships/{t.id}/index.md"
-        groups, kinds = listed[t.id], tallies[t.id]
+        groups: dict[str, list[str]] = {}
+        kinds: Counter[str] = Counter()
+        for item in listed[t.id]:
+            groups.setdefault(item.category, []).append(rows.township_row(item, t))
+            kinds[item.responsibility] += 1
         counts[t.id] = kinds.total()
         body = render(env, "township.html", rel, township=t, total=counts[t.id],
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
