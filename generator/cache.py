@@ -75,3 +75,16 @@ class Cache:
         except OSError:  # a cache that cannot be written only costs time
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def runs(keys: list[str], every: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of runs of about ``every`` entries of ``keys``, that share one cache entry.
+
+    A run ends after an entry whose key's hash is 0 mod ``every``, so an added, removed or
+    changed entry changes its own run only (which may then take in the next one): the
+    other runs, and so their cache entries, stay as they were.
+    """
+    ends = [n + 1 for n, name in enumerate(keys) if int(name[:8], 16) % every == 0]
+    if not ends or ends[-1] != len(keys):
+        ends.append(len(keys))
+    return [(a, b) for a, b in zip([0, *ends[:-1]], ends, strict=True) if b > a]

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from generator import jsondata
-from generator.cache import Cache, key
+from generator.cache import Cache, key, runs
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
 from generator.pages.memo import context_digest, item_key
@@ -98,13 +98,13 @@ def sheet_rows(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[lis
     if keys is None:
         return export.item_sheet_rows(cat)
     merged: list[list[list[Any]]] = [[] for _ in export.ITEM_SHEETS]
-    for start, stop in _runs(keys):
+    for start, stop in runs(keys, RUN):
         def make(start: int = start, stop: int = stop) -> bytes:
             return pickle.dumps(export.item_sheet_rows(cat, start, stop), protocol=pickle.HIGHEST_PROTOCOL)
 
         # The key holds the run's place: the items sheet numbers its rows.
-        runs = pickle.loads(cache.get_or_make("sheet-rows", key("sheet-rows", str(start), *keys[start:stop]), make))
-        for rows, more in zip(merged, runs, strict=True):
+        run = pickle.loads(cache.get_or_make("sheet-rows", key("sheet-rows", str(start), *keys[start:stop]), make))
+        for rows, more in zip(merged, run, strict=True):
             rows += more
     return merged
 
@@ -123,28 +123,18 @@ def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[str
     (``keys``: :func:`item_keys`, or None without a cache).
 
     The cache holds the records of a run of items in one entry (thousands of small
-    entries cost more to write than to make). A run ends after an item whose key
-    ends it, so an added or removed item changes its own run only, not the ones after.
+    entries cost more to write than to make; see :func:`generator.cache.runs`).
     """
     if keys is None:
         return [jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items]
     texts: list[str] = []
-    for start, stop in _runs(keys):
+    for start, stop in runs(keys, RUN):
         def make(start: int = start, stop: int = stop) -> bytes:
             return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]).encode("utf-8")
 
         payload = cache.get_or_make("item-json", key(*keys[start:stop]), make).decode("utf-8")
         texts += [record + "\n" for record in payload.split("\n")[:-1]]  # compact JSON has no raw newline
     return texts
-
-
-def _runs(keys: list[str]) -> list[tuple[int, int]]:
-    """(start, stop) of runs of RUN items on average: a run ends after an item whose key's hash is 0 mod RUN."""
-    ends = [n + 1 for n, name in enumerate(keys) if int(name[:8], 16) % RUN == 0]
-    if not ends or ends[-1] != len(keys):
-        ends.append(len(keys))
-    starts = [0, *ends[:-1]]
-    return [(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
 
 
 def write_item_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:

@@ -20,7 +20,7 @@ from functools import partial
 
 import jinja2
 
-from generator.cache import Cache, key
+from generator.cache import Cache, key, runs
 from generator.model import Catalogue, Item
 from generator.parallel import CHUNK, chunks
 
@@ -118,9 +118,8 @@ def job_bounds(env: jinja2.Environment, cat: Catalogue, size: int = CHUNK) -> li
     """``(start, stop)`` of the page writers' jobs over ``cat.items``: about ``size`` items each,
     made of whole runs of items that share a cache entry when there is a cache.
 
-    A run ends after an item whose key's hash is 0 mod RUN, so an added, removed or changed
-    item changes its own run only (which may then take in the next one): the other runs'
-    entries are still found.
+    Runs are :func:`generator.cache.runs` of the item keys: an added, removed or changed item
+    changes its own run only, and the other runs' entries are still found.
     """
     if _cache_of(env).folder is None:
         return chunks(len(cat.items), size)
@@ -140,8 +139,7 @@ def _runs(cat: Catalogue, start: int, stop: int) -> list[tuple[int, int]]:
     """The runs of items (see :func:`job_bounds`) within ``start:stop``."""
     memo = _memo(cat)
     if memo.runs is None:
-        ends = [n + 1 for n, item in enumerate(cat.items) if int(item_key(cat, item)[:8], 16) % RUN == 0]
-        memo.runs = [(a, b) for a, b in zip([0, *ends], [*ends, len(cat.items)], strict=True) if b > a]
+        memo.runs = runs([item_key(cat, item) for item in cat.items], RUN)
     return [(max(a, start), min(b, stop)) for a, b in memo.runs if a < stop and b > start]
 
 
