@@ -123,7 +123,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     """
     from generator.history import read_versions
     from generator.load import FileParser
-    from generator.mkdocs_site.config import derived_config, git_commit, project_dir
+    from generator.mkdocs_site.config import derived_config, docs_dates, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
     from generator.pages.versions import write_version_pages
@@ -159,7 +159,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         say("MkDocs 渲染网页 …")
         # Over a site built before, only what changed is written, then moved into it (generator.reuse).
         old_files = run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
-                               stencils=options.stencils, replaces=out if out.is_dir() else None)
+                               stencils=options.stencils, replaces=out if out.is_dir() else None,
+                               page_dates=docs_dates(project / "docs") if (project / "docs").is_dir() else {})
         previous = out if old_files is not None else None
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),

@@ -41,6 +41,22 @@ def git_commit(folder: Path) -> str | None:
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
 
 
+def docs_dates(docs: Path) -> dict[str, date]:
+    """Each hand-written page's date (path under ``docs``: the date of the last commit that changed it),
+    from one ``git log``; empty outside git. A page git does not know keeps the site's date."""
+    try:
+        out = subprocess.run(["git", "-C", str(docs), "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+                             capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    found: dict[str, date] = {}
+    for block in out.stdout.split("\0")[1:] if out.returncode == 0 else []:  # newest commit first
+        day, *names = block.strip("\n").split("\n")
+        for name in filter(None, names):
+            found.setdefault(name, date.fromisoformat(day))
+    return found
+
+
 def cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.mkdocs_site import bulk
+from generator.mkdocs_site.config import cn_date
 from generator.mkdocs_site.parallel import Deferred, link_files, with_placeholder
 from generator.parallel import results
 from generator.reuse import plain_tree
@@ -56,8 +58,10 @@ def _trim(text: str) -> str:
 
 class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self, say: Callable[[str], None], *, parallel: bool, markdown_all: bool, stencils: bool,
-                 replaces: str | None = None) -> None:
+                 replaces: str | None = None, page_dates: dict[str, date] | None = None) -> None:
         super().__init__()
+        self.page_dates = page_dates or {}
+        """Hand-written pages' own dates (config.docs_dates): an approved change elsewhere leaves them alone."""
         self.replaces = replaces
         self.old_files: set[str] | None = None
         """The files of ``replaces`` (generator.reuse.plain_tree), known from on_nav; None: it is replaced whole."""
@@ -122,6 +126,10 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if frame:
             page.canonical_url = page.abs_url = None
         updated = page.meta.get("qd_updated")
+        own = self.page_dates.get(page.file.src_uri)
+        if not updated and own is not None and not frame:  # a hand-written page: the day its text last changed
+            updated = own.isoformat()
+            page.meta["qd_updated"], page.meta["qd_updated_text"] = updated, cn_date(own)
         if updated and not frame:
             page.update_date = str(updated)
         self.deferred.defer(page)

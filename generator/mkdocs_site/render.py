@@ -32,7 +32,8 @@ def _source_date(day: date) -> Iterator[None]:
 
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
-               *, parallel: bool, markdown_all: bool = False, stencils: bool = True, replaces: Path | None = None) -> set[str] | None:
+               *, parallel: bool, markdown_all: bool = False, stencils: bool = True, replaces: Path | None = None,
+               page_dates: dict[str, date] | None = None) -> set[str] | None:
     """Build the site ``config_dict`` describes (its docs_dir must be temporary: the build deletes from it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
@@ -41,6 +42,8 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     reads and renders every page, the reference). ``replaces``: the site
     folder this build replaces. Returns its files (generator.reuse.plain_tree)
     if it is updated in place: then its unchanged pages were kept, not written again.
+    ``page_dates``: hand-written pages' own dates (config.docs_dates), shown and put in the
+    sitemap instead of the site's date.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -60,7 +63,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
                 config = load_config(str(config_file))
                 escape_text(config)
                 plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk,
-                                       replaces=str(replaces) if replaces is not None else None)
+                                       replaces=str(replaces) if replaces is not None else None, page_dates=page_dates)
                 config.plugins["qingdan"] = plugin
                 try:
                     build(config)
