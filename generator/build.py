@@ -160,7 +160,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         # Over a site built before, only what changed is written, then moved into it (generator.reuse).
         old_files = run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                                stencils=options.stencils, replaces=out if out.is_dir() else None,
-                               page_dates=docs_dates(project / "docs") if (project / "docs").is_dir() else {})
+                               page_dates=docs_dates(project / "docs"))
         previous = out if old_files is not None else None
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),

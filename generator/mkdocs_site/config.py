@@ -44,6 +44,8 @@ def git_commit(folder: Path) -> str | None:
 def docs_dates(docs: Path) -> dict[str, date]:
     """Each hand-written page's date (path under ``docs``: the date of the last commit that changed it),
     from one ``git log``; empty outside git. A page git does not know keeps the site's date."""
+    if not docs.is_dir():
+        return {}
     try:
         out = subprocess.run(["git", "-C", str(docs), "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
                              capture_output=True, text=True, timeout=60, check=False)

@@ -238,23 +238,16 @@ def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) 
     cache, the key itself is kept by the block's item keys, so an unchanged block's text is not even made.
     """
     block = items[start : start + DOC_CHUNK]
-    texts: list[ItemText] = []
+    texts = functools.cache(lambda: [item_text(cat, i) for i in block])  # made only if a key or the lists are
 
     def text_key() -> bytes:
-        texts[:] = [item_text(cat, i) for i in block]
-        return cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts])).encode()
+        return cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts()])).encode()
 
     if cache.folder is None:
         name = text_key().decode()
     else:
         name = cache.get_or_make("search-block", _block_key("documents", cat, block, start), text_key).decode()
-
-    def invert() -> bytes:
-        if not texts:
-            text_key()
-        return _invert(texts, start)
-
-    return name, cache.get_or_make("search", name, invert)
+    return name, cache.get_or_make("search", name, lambda: _invert(texts(), start))
 
 
 def _block_key(kind: str, cat: Catalogue, block: Sequence[Item], start: int) -> str:
