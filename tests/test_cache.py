@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
 from generator.build import BuildOptions, build_site
-from generator.cache import Cache, key
+from generator.cache import FILES, Cache, key
 
 from .conftest import MINIMAL
 
@@ -36,6 +38,44 @@ def test_cached_uncached_and_damaged_cache_builds_are_identical(tmp_path: Path) 
     build_site(MINIMAL, tmp_path / "damaged", options=BuildOptions(cache=cache))
     assert _tree(tmp_path / "damaged") == plain
     assert [e.read_bytes() for e in entries] != [b""] * len(entries)  # damaged entries were rewritten
+
+
+def test_stored_files_are_checked_and_never_shared_with_the_site(tmp_path: Path) -> None:
+    """Item pages and records are linked from the cache's file store: only after their bytes are
+    checked, and the published site never shares a file with the cache (damaging it there leaves the site)."""
+    cache = tmp_path / "cache"
+    build_site(MINIMAL, tmp_path / "plain")
+    plain = _tree(tmp_path / "plain")
+    build_site(MINIMAL, tmp_path / "cold", options=BuildOptions(cache=cache))
+    stored = _entries(cache / FILES)
+    assert any(p.read_bytes().startswith(b"---") for p in stored) and any(p.read_bytes().startswith(b"{") for p in stored)
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name for p in stored)
+    site = {(s.st_dev, s.st_ino) for s in (p.stat() for p in (tmp_path / "cold").rglob("*") if p.is_file())}
+    assert not site & {(s.st_dev, s.st_ino) for s in (p.stat() for p in stored)}
+    for n, path in enumerate(stored):  # removed, or altered in place
+        if n % 2:
+            path.unlink()
+        else:
+            path.write_bytes(b"X" + path.read_bytes()[1:])
+    build_site(MINIMAL, tmp_path / "damaged", options=BuildOptions(cache=cache))
+    assert _tree(tmp_path / "damaged") == plain
+    assert _tree(tmp_path / "cold") == plain
+    assert sorted(p.name for p in _entries(cache / FILES)) == sorted(p.name for p in stored)
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name for p in _entries(cache / FILES))
+
+
+def test_the_store_links_only_what_it_holds_intact(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    (tmp_path / "page.md").write_bytes(b"page")
+    digest = hashlib.sha256(b"page").hexdigest()
+    assert not cache.link(digest, str(tmp_path / "a.md"))  # not stored yet
+    cache.keep(str(tmp_path / "page.md"), digest)
+    assert cache.link(digest, str(tmp_path / "b.md")) and (tmp_path / "b.md").read_bytes() == b"page"
+    os.unlink(tmp_path / "page.md")  # the store holds its own link
+    assert cache.link(digest, str(tmp_path / "c.md"))
+    for bad in ("../" + digest[3:], digest.upper(), "", hashlib.sha256(b"other").hexdigest()):
+        assert not cache.link(bad, str(tmp_path / "d.md")) and not (tmp_path / "d.md").exists()
+    assert not Cache(None).link(digest, str(tmp_path / "e.md"))
 
 
 def test_a_changed_catalogue_never_gets_a_stale_entry(tmp_path: Path) -> None:

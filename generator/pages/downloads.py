@@ -10,6 +10,7 @@ links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import pickle
@@ -137,16 +138,24 @@ def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[str
     return texts
 
 
-def write_item_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:
-    """/items/<code>.json (and /items/<old code>.json): the very record of the whole-catalogue file."""
+def write_item_json(docs_dir: Path, cat: Catalogue, texts: list[str], cache: Cache) -> None:
+    """/items/<code>.json (and /items/<old code>.json): the very record of the whole-catalogue file.
+
+    Linked from the build cache's file store where it holds the same bytes (``Cache.link``):
+    a rebuild creates no file for an unchanged record.
+    """
     folder = docs_dir / "items"
     folder.mkdir(parents=True, exist_ok=True)
     for item, text in zip(cat.items, texts, strict=True):
         data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest() if cache.folder is not None else ""
         # An earlier code's URL serves the same record: its "code" and "formerly" say where it lives now.
         for code in (item.code, *item.formerly):
-            with open(os.path.join(folder, f"{code}.json"), "wb") as out:  # 16,000 files: no pathlib, no text layer
-                out.write(data)
+            path = os.path.join(folder, f"{code}.json")  # 16,000 files: no pathlib, no text layer
+            if not cache.link(digest, path):
+                with open(path, "wb") as out:
+                    out.write(data)
+                cache.keep(path, digest)
 
 
 def write_assignment_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:
@@ -171,7 +180,7 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     keys = item_keys(cat) if store.folder is not None else None
     items = item_texts(cat, keys, store)
     assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
-    write_item_json(docs_dir, cat, items)
+    write_item_json(docs_dir, cat, items, store)
     write_assignment_json(docs_dir, cat, assignments)
     # The laws' full text is most of what is not an item: encoded again only when something but the items changed.
     head = store.get_or_make("catalogue-head", key("catalogue-head", context_digest(cat)),

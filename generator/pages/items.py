@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from html import escape
@@ -156,28 +157,37 @@ def write_all_items(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, upd
 def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[Job]:
     """Item pages in chunks (independent of each other, so they may run on forked workers).
 
-    A page's whole file (front matter and body: all of it comes from the item's key) is
-    kept in the build cache and written as it is.
+    A page's whole file (front matter and body: all of it comes from the item's key) is kept
+    in the build cache's file store, and a rebuild links it from there (``Cache.link``): the
+    cache entry of a run of items holds their pages' digests.
     """
+    cache = env.globals["build_cache"]
+    assert isinstance(cache, Cache)  # set by generator.pages.write_pages
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
-            made: set[str] = set()  # pages written while they were made (not from the cache)
+            made: set[str] = set()  # pages written while they were made (not linked from the store)
             folders: set[str] = set()
 
             def make(item: Item) -> list[bytes]:
                 made.add(item.code)
-                return [write_item(cat, docs_dir, env, item)]
+                data = write_item(cat, docs_dir, env, item)
+                if cache.folder is None:
+                    return [b""]
+                digest = hashlib.sha256(data).hexdigest()
+                cache.keep(os.path.join(docs_dir, item_source(item.code)), digest)
+                return [digest.encode()]
 
-            for item, (page,) in item_pages(env, "item", cat, start, stop, make):
-                if item.code not in made:
-                    path = os.path.join(docs_dir, item_source(item.code))
-                    folder = os.path.dirname(path)
-                    if folder not in folders:
-                        os.makedirs(folder, exist_ok=True)
-                        folders.add(folder)
-                    with open(path, "wb") as out:  # 16,000 files: no pathlib
-                        out.write(page)
+            for item, (digest,) in item_pages(env, "item-file", cat, start, stop, make):
+                if item.code in made:
+                    continue
+                path = os.path.join(docs_dir, item_source(item.code))
+                folder = os.path.dirname(path)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
+                if not cache.link(digest.decode(), path):
+                    make(item)  # not in the store (or damaged there): made again
             return stop - start
 
         return run
