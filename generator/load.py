@@ -56,10 +56,18 @@ PARALLEL_FROM = 1000
 
 
 def parse_file(kind: str, rel: str, data: bytes) -> Parsed:
-    """The file ``rel`` of ``kind`` (a key of KINDS), given as bytes."""
+    """The file ``rel`` of ``kind`` (a key of KINDS), given as bytes.
+
+    Each record gets its ``source_digest``, named by what it is a function of: these inputs, the
+    parsing code (PyYAML's version, qingdan's fingerprint) and its place in the file; so the item
+    pages' cache keys need no ``repr`` of a loaded item (generator.pages.memo).
+    """
     cls, many = KINDS[kind]
     problems: list[Problem] = []
-    value = read_records(data, rel, cls, problems) if many else read_record(data, rel, cls, problems)
+    value: Any = read_records(data, rel, cls, problems) if many else read_record(data, rel, cls, problems)
+    source = cache_key("source", PARSER, kind, rel, data)
+    for index, record in enumerate(value if many else [] if value is None else [value]):
+        record.source_digest = f"{source}/{index}"
     return value, problems
 
 

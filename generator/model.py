@@ -50,6 +50,10 @@ class Located:
     file: str = field(default="", compare=False, repr=False, metadata={"internal": True})
     line: int = field(default=0, compare=False, repr=False, metadata={"internal": True})
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+    source_digest: str = field(default="", init=False, compare=False, repr=False, metadata={"internal": True})
+    """A digest of the file this record was parsed from (generator.load.parse_file; "" for a record made
+    in memory): the same digest, the same record. Not an init field, so ``dataclasses.replace`` never
+    copies it onto an edited record (generator.pages.memo keys an item's pages by it)."""
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)

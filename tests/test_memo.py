@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from generator import yamlwrite
 from generator.build import BuildOptions, build_site
 from generator.cache import Cache
 from generator.history import read_versions
-from generator.model import Catalogue, Item
-from generator.pages import memo
+from generator.jsondata import plain
+from generator.load import FileParser
+from generator.model import Catalogue, Item, fields_of
+from generator.pages import memo, write_pages
 from generator.pages.base import make_env
 from generator.parallel import chunks
+from generator.schema import render
 from generator.validate import check
 
+from .conftest import MINIMAL
 from .gitrepo import Repo
 from .test_versions import make_history
 
@@ -108,3 +115,44 @@ def test_jobs_are_whole_runs_of_items(large_catalogue: Path) -> None:
     assert [a for a, _ in bounds] == [0] + [b for _, b in bounds[:-1]] and bounds[-1][1] == len(cat.items)
     runs = memo._runs(cat, 0, len(cat.items))
     assert 1 < len(runs) < len(cat.items) and {b for _, b in bounds} <= {b for _, b in runs}
+
+
+def test_an_edited_copy_of_a_loaded_item_never_gets_its_cached_pages(tmp_path: Path) -> None:
+    """A loaded item is keyed by the digest of its file; ``dataclasses.replace`` must not carry that
+    digest onto an edited copy, or the copy would get the loaded item's pages from the cache."""
+    cache = Cache(tmp_path / "cache")
+    cat, _ = check(MINIMAL, FileParser(cache))
+    assert cat is not None
+    write_pages(cat, tmp_path / "before", cache=cache)
+    old = cat.item["T-002"]
+    new = dataclasses.replace(old, summary="改写后的说明：只在编辑过的副本里。")
+    assert old.source_digest and not new.source_digest
+    edited = dataclasses.replace(cat, items=[new if i is old else i for i in cat.items])
+    write_pages(edited, tmp_path / "cached", cache=cache)
+    write_pages(edited, tmp_path / "plain")
+    assert _tree(tmp_path / "cached") == _tree(tmp_path / "plain")
+    page = next(rel for rel in _tree(tmp_path / "plain") if "T-002" in rel and rel.endswith(".md"))
+    assert "只在编辑过的副本里" in (tmp_path / "cached" / page).read_text(encoding="utf-8")
+    assert memo.item_key(edited, new) != memo.item_key(cat, old)
+
+
+def test_the_source_digest_is_bookkeeping_never_data(history_repo: Repo, tmp_path: Path) -> None:
+    """Every item read (from the folder, the parse cache or git) knows the digest of its file; the
+    same bytes give the same digest, and it shows nowhere: not in ==, repr, JSON, YAML or the schema."""
+    cat = _loaded(history_repo)
+    cat.versions = read_versions(cat, history_repo.cat)
+    cached, _ = check(history_repo.cat, FileParser(Cache(tmp_path)))
+    again, _ = check(history_repo.cat, FileParser(Cache(tmp_path)))  # unpickled from the parse cache
+    assert cached is not None and again is not None
+    digests = [item.source_digest for item in cat.items]
+    assert all(digests) and len(set(digests)) == len(digests)
+    assert [item.source_digest for item in again.items] == [item.source_digest for item in cached.items] == digests
+    earlier = [v.item for item in cat.items for v in cat.versions_of(item) if v.item is not item]
+    assert earlier and all(v.source_digest and v.source_digest not in digests for v in earlier)
+    item = cat.items[0]
+    assert "source_digest" not in {f.name for f in fields_of(Item)}
+    shown = [repr(item), json.dumps(plain(item), ensure_ascii=False), yamlwrite.dump(yamlwrite.record(item)),
+             render("item")]
+    assert not any("source_digest" in text or item.source_digest.split("/")[0] in text for text in shown)
+    with pytest.raises(TypeError):
+        Item(code="X-1", name="某事项", category="c", responsibility="lead", basis=[], history=[], source_digest="x")  # type: ignore[call-arg]

@@ -5,10 +5,14 @@ records from the rest of the catalogue (departments, townships, categories, laws
 labels, assignments, removed ids, the county's settings) but never another item.
 So an item's key is made of its own text, its versions and a digest of everything
 except the items, and a cache entry of a run of items by their keys; :func:`generator.cache.key` mixes in the code's fingerprint,
-templates included. The inputs' text is their dataclass ``repr``: every field a
-page can show is in it (``Located``'s file and line are not, and no page shows
-them). tests/test_cache.py edits each kind of file and compares a rebuild that
-uses the cache with a build without one.
+templates included. The rest's text is its dataclass ``repr``: every field a page
+can show is in it (``Located``'s file and line are not, and no page shows them).
+An item's text is the digest of the file it was parsed from (``source_digest``,
+set by generator.load.parse_file: the same digest, the same item, and no ``repr``
+of 16,000 items before the writers fork), or its ``repr`` for an item made in
+memory or edited (``dataclasses.replace`` does not copy the digest). Records are
+never changed after loading. tests/test_cache.py edits each kind of file and
+compares a rebuild that uses the cache with a build without one.
 """
 
 from __future__ import annotations
@@ -52,7 +56,10 @@ def _memo(cat: Catalogue) -> _Memo:
 
 def context_digest(cat: Catalogue) -> str:
     """SHA-256 of everything ``cat`` holds except its items (worked out once per catalogue object)."""
-    memo = _memo(cat)
+    return _context_digest(cat, _memo(cat))
+
+
+def _context_digest(cat: Catalogue, memo: _Memo) -> str:
     if memo.digest is None:
         text = repr((cat.identity, cat.departments, cat.townships, cat.categories, cat.laws, cat.removed, cat.assignments))
         memo.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -62,23 +69,34 @@ def context_digest(cat: Catalogue) -> str:
 def item_key(cat: Catalogue, item: Item) -> str:
     """The cache key of ``item``'s page bodies: the item, each of its versions (text and context), the rest.
 
-    Worked out once per item and catalogue object (30 us apiece, and five writers ask for it):
+    Worked out once per item and catalogue object (a few us apiece, and five writers ask for it):
     :func:`remember_keys` before the page writers fork leaves nothing for their workers to do.
     """
-    keys = _memo(cat).keys
-    held = keys.get(id(item))
+    memo = _memo(cat)
+    held = memo.keys.get(id(item))
     if held is not None and held[0] is item:
         return held[1]
-    name = _item_key(cat, item)
-    keys[id(item)] = (item, name)
+    name = _item_key(cat, item, _context_digest(cat, memo))
+    memo.keys[id(item)] = (item, name)
     return name
 
 
-def _item_key(cat: Catalogue, item: Item) -> str:
-    # A version that is the item itself (outside git, the only one) adds nothing to repr(item).
-    versions = [("=" if v.item is item else repr(v.item), context_digest(v.context), v.start, v.slug, repr(v.change), v.end, v.commit)
-                for v in cat.versions_of(item)]
-    return key("item-pages", repr(item), repr(versions), context_digest(cat))
+def _item_key(cat: Catalogue, item: Item, rest: str) -> str:
+    versions = cat.versions.get(item.code)
+    if not versions:  # the one version versions_of makes: of the item and the catalogue's identity alone
+        return key("item-pages", _text(item), rest)
+    # A version that is the item itself (outside git, the only one) adds nothing to its text, and
+    # nor does the change that approved it when that is its own last history entry (as a rule).
+    return key("item-pages", _text(item), repr([
+        ("=" if v.item is item else _text(v.item), rest if v.context is cat else context_digest(v.context), v.start,
+         v.slug, "last" if v.item.history and v.change is v.item.history[-1] else repr(v.change), v.end, v.commit)
+        for v in versions]), rest)
+
+
+def _text(item: Item) -> str:
+    """What an item's pages show of it: the digest of the file it was parsed from, else its ``repr``
+    (an item made in memory, or an edited copy: ``dataclasses.replace`` leaves the digest out)."""
+    return item.source_digest or repr(item)
 
 
 def remember_keys(cat: Catalogue) -> None:
