@@ -2,7 +2,8 @@
 
 Steps: check (any error: report and stop, --out untouched) -> copy docs/ into a
 temporary docs folder -> write generated pages (generator.pages) -> mkdocs
-build into a temporary site folder -> post-build steps (POST_BUILD) -> swap
+build into a temporary site folder -> version pages and the items' record files
+-> post-build steps (POST_BUILD) -> swap
 the finished site into --out, or, over a site built before, move just the
 changed files into it (generator.reuse). Everything happens in a sibling
 folder of --out so the renames stay on one file system.
@@ -126,6 +127,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     from generator.mkdocs_site.config import derived_config, docs_dates, git_commit, project_dir
     from generator.mkdocs_site.render import MkDocsFailed, run_mkdocs
     from generator.pages.base import last_date
+    from generator.pages.downloads import write_records
     from generator.pages.versions import write_version_pages
     from generator.validate import check
 
@@ -165,6 +167,8 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),
                             previous=previous)
+        say("写入各事项的数据文件 …")
+        write_records(site_dir, cat, parallel=parallel, cache=Cache(options.cache), previous=previous)
         # --- post-build steps (search index, …): see POST_BUILD ---
         for step in POST_BUILD if options.post_build else []:
             say(f"后处理：{step.__module__}.{step.__name__} …")

@@ -14,9 +14,9 @@ again (item pages and records in the temporary docs folder): :meth:`Cache.keep`
 puts a written file into its store as a hard link, named by the SHA-256 of
 its bytes, and :meth:`Cache.link` makes a later build's file a hard link to it
 after checking those bytes again. Creating 16,000 files of 25 KB costs about
-a second; linking them, a tenth of that. The site itself never shares a file
-with the store (generator.mkdocs_site.parallel.link_files copies those), so
-nothing done to the cache reaches a published file.
+a second; linking them, a tenth of that. Only docs files that MkDocs reads
+come from the store, never a file it would copy into the site, so nothing done
+to the cache reaches a published file.
 """
 
 from __future__ import annotations

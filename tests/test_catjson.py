@@ -116,6 +116,7 @@ def _open_data_written(cat: Catalogue, docs: Path, cache: Path | None) -> None:
     env = make_env(cat)
     env.globals["build_cache"] = Cache(cache)
     downloads.write_pages(cat, docs, env)
+    downloads.write_records(docs, cat, parallel=False, cache=Cache(cache), previous=None)
     assert (docs / "downloads" / "qingdan.json").read_bytes() == jsondata.dumps(jsondata.catalogue_data(cat)).encode("utf-8")
     for item in cat.items:
         record = jsondata.dumps(jsondata.item_data(cat, item)).encode("utf-8")

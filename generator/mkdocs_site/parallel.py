@@ -204,9 +204,7 @@ class Output:
 
 def link_files(moves: dict[str, tuple[str, str]], previous: str | None) -> int:
     """Put each docs file of ``moves`` (source -> destination, site path) into the site: a hard link to it
-    (a copy where the file system has none, or where the file is the build cache's too: see
-    ``generator.cache.Cache.keep``; the site shares no file with the cache), unless ``previous``
-    holds it already (generator.reuse).
+    (a copy where the file system has none), unless ``previous`` holds it already (generator.reuse).
 
     The sources stay: the docs folder is emptied later (:meth:`Deferred.flush`), and a build again
     without stencils reads them.
@@ -214,13 +212,10 @@ def link_files(moves: dict[str, tuple[str, str]], previous: str | None) -> int:
     for src, (dest, dest_uri) in moves.items():
         if previous is None or not keep_if_same(previous, dest_uri, dest, _bytes(src)):
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            if os.stat(src).st_nlink == 1:  # one that the cache's store holds too is copied
-                try:
-                    os.link(src, dest)
-                    continue
-                except OSError:
-                    pass
-            shutil.copyfile(src, dest)
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copyfile(src, dest)
     return len(moves)
 
 

@@ -51,7 +51,7 @@ Writer = Callable[[Catalogue, Path, jinja2.Environment], None]
 
 # Writers of files no other writer touches: they may run beside the item pages.
 SIDE_WRITERS: list[Writer] = [
-    downloads.write_pages,  # /downloads/, /items/<code>.json, /assignments/<id>.json (first: the longest job)
+    downloads.write_pages,  # /downloads/ (first: the longest job; the records' own files: downloads.write_records)
     changes.write_pages,  # /changes/, /feed.xml
     handbook.write_pages,  # /townships/<id>/handbook/
     removed.write_pages,  # tombstones (removed.yml) and redirects of renamed ids

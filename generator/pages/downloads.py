@@ -1,8 +1,8 @@
 """Open data in the site: /downloads/ (XLSX, CSV, JSON + schema) and /items/<code>.json.
 
-Registered in ``generator.pages.SIDE_WRITERS`` (one job: the downloads and the records
-beside the pages share the records' texts). Files are written into the
-docs folder, which MkDocs copies verbatim; every byte comes from the
+The downloads are registered in ``generator.pages.SIDE_WRITERS`` and written into the
+docs folder, which MkDocs copies verbatim; the records beside the item and 交办事项
+pages go straight into the built site (:func:`write_records`). Every byte comes from the
 catalogue (no clock), so two builds publish identical files. The item page
 links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
 """
@@ -10,7 +10,6 @@ links its JSON and carries the JSON-LD (see ``pages.base.make_env``).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import pickle
@@ -25,6 +24,8 @@ from generator.cache import Cache, key, runs
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
 from generator.pages.memo import context_digest, item_key
+from generator.parallel import CHUNK, Job, chunks, run_jobs
+from generator.reuse import write_or_keep
 from generator.sheets import export
 
 BASENAME = "qingdan"
@@ -119,69 +120,79 @@ def item_keys(cat: Catalogue) -> list[str]:
     return [item_key(cat, item) for item in cat.items]
 
 
-def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache) -> list[str]:
-    """Each item's record as ``jsondata.dumps`` text, in catalogue order; from the build cache while unchanged
-    (``keys``: :func:`item_keys`, or None without a cache).
+def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache, start: int = 0, stop: int | None = None) -> list[str]:
+    """Each item's record of ``cat.items[start:stop]`` as ``jsondata.dumps`` text, in catalogue order; from the
+    build cache while unchanged (``keys``: :func:`item_keys`, or None without a cache; then ``start`` and
+    ``stop`` must be bounds of its runs: see :func:`record_bounds`).
 
     The cache holds the records of a run of items in one entry (thousands of small
     entries cost more to write than to make; see :func:`generator.cache.runs`).
     """
+    stop = len(cat.items) if stop is None else stop
     if keys is None:
-        return [jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items]
+        return [jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]]
     texts: list[str] = []
-    for start, stop in runs(keys, RUN):
-        def make(start: int = start, stop: int = stop) -> bytes:
-            return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]).encode("utf-8")
+    for a, b in runs(keys, RUN):
+        if a < start or b > stop:
+            assert b <= start or a >= stop, "not the bounds of runs"
+            continue
 
-        payload = cache.get_or_make("item-json", key(*keys[start:stop]), make).decode("utf-8")
+        def make(a: int = a, b: int = b) -> bytes:
+            return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[a:b]).encode("utf-8")
+
+        payload = cache.get_or_make("item-json", key(*keys[a:b]), make).decode("utf-8")
         texts += [record + "\n" for record in payload.split("\n")[:-1]]  # compact JSON has no raw newline
     return texts
 
 
-def write_item_json(docs_dir: Path, cat: Catalogue, texts: list[str], cache: Cache) -> None:
-    """/items/<code>.json (and /items/<old code>.json): the very record of the whole-catalogue file.
+def record_bounds(cat: Catalogue, keys: list[str] | None) -> list[tuple[int, int]]:
+    """``(start, stop)`` of jobs of about ``CHUNK`` items, made of whole runs of :func:`item_texts`."""
+    if keys is None:
+        return chunks(len(cat.items))
+    bounds, start = [], 0
+    for _, stop in runs(keys, RUN):
+        if stop - start >= CHUNK or stop == len(keys):
+            bounds.append((start, stop))
+            start = stop
+    return bounds
 
-    Linked from the build cache's file store where it holds the same bytes (``Cache.link``):
-    a rebuild creates no file for an unchanged record.
+
+def write_records(site_dir: Path, cat: Catalogue, *, parallel: bool, cache: Cache, previous: Path | None) -> None:
+    """/items/<code>.json (and /items/<old code>.json: the same record, whose "code" and "formerly" say
+    where it lives now) and /assignments/<id>.json, the very records of the whole-catalogue file.
+
+    Written straight into the built site after MkDocs (16,000 files it would only have copied), on
+    forked workers if ``parallel``; a file ``previous`` holds with the same bytes is kept (generator.reuse).
     """
-    folder = docs_dir / "items"
-    folder.mkdir(parents=True, exist_ok=True)
-    for item, text in zip(cat.items, texts, strict=True):
-        data = text.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest() if cache.folder is not None else ""
-        # An earlier code's URL serves the same record: its "code" and "formerly" say where it lives now.
-        for code in (item.code, *item.formerly):
-            path = os.path.join(folder, f"{code}.json")  # 16,000 files: no pathlib, no text layer
-            if not cache.link(digest, path):
-                with open(path, "wb") as out:
-                    out.write(data)
-                cache.keep(path, digest)
+    keys = item_keys(cat) if cache.folder is not None else None
+    folder = os.fspath(site_dir)
 
+    def job(start: int, stop: int) -> Job:
+        def run() -> int:
+            for item, text in zip(cat.items[start:stop], item_texts(cat, keys, cache, start, stop), strict=True):
+                data = text.encode("utf-8")
+                for code in (item.code, *item.formerly):
+                    rel = f"items/{code}.json"
+                    write_or_keep(previous, rel, os.path.join(folder, rel), data)
+            return stop - start
 
-def write_assignment_json(docs_dir: Path, cat: Catalogue, texts: list[str]) -> None:
-    """/assignments/<id>.json, beside the assignment's page."""
-    if not texts:
-        return
-    folder = docs_dir / "assignments"
-    folder.mkdir(parents=True, exist_ok=True)
-    for a, text in zip(cat.assignments, texts, strict=True):
-        (folder / f"{a.id}.json").write_text(text, encoding="utf-8", newline="\n")
+        return run
+
+    run_jobs([job(a, b) for a, b in record_bounds(cat, keys)], parallel=parallel)
+    for a in cat.assignments:
+        rel = f"assignments/{a.id}.json"
+        write_or_keep(previous, rel, os.path.join(folder, rel), jsondata.dumps(jsondata.assignment_data(cat, a)).encode("utf-8"))
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
-    """/downloads/ (the workbook, CSV and JSON of the whole catalogue, and the page that lists them),
-    and beside each item's and 交办事项's page its record, /items/<code>.json and /assignments/<id>.json.
-
-    One job: the records' texts are read from the build cache once for both (68 MB at 16,000 items).
-    """
+    """/downloads/: the workbook, CSV and JSON of the whole catalogue, and the page that lists them
+    (each record's own file is written after MkDocs: :func:`write_records`)."""
     cache = env.globals.get("build_cache")
     store = cache if isinstance(cache, Cache) else Cache(None)
     # Without a cache nothing is looked up: the keys (30 us an item) are not worked out at all.
     keys = item_keys(cat) if store.folder is not None else None
     items = item_texts(cat, keys, store)
     assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
-    write_item_json(docs_dir, cat, items, store)
-    write_assignment_json(docs_dir, cat, assignments)
     # The laws' full text is most of what is not an item: encoded again only when something but the items changed.
     head = store.get_or_make("catalogue-head", key("catalogue-head", context_digest(cat)),
                              lambda: jsondata.catalogue_head(cat).encode("utf-8")).decode("utf-8")
