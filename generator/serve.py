@@ -4,9 +4,10 @@ Watches the catalogue, the project's docs/ and overrides/ (and our own
 templates and assets) by polling modification times: no extra dependency,
 works on every file system. A failed build prints the problems and keeps
 serving the last good site; when the first build fails, the browser shows the
-problems (in Chinese) until a build succeeds. SIGTERM stops it like Ctrl+C, so
-the temporary folder goes too; folders left by a killed serve are removed the
-next time (their process id is in the name).
+problems (in Chinese) until a build succeeds. Ctrl+C (SIGINT) and SIGTERM stop
+it, also during a build, and remove its temporary folder (see _Stopper);
+folders left by a killed serve are removed the next time (their process id is
+in the name).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import http.server
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from generator.build import ASSETS, BuildOptions, build_site
+from generator.build import ASSETS, BuildOptions, build_site, silent
 from generator.errors import QingdanError
 from generator.mkdocs_site.config import project_dir
 from generator.pages.base import TEMPLATES
@@ -75,8 +77,41 @@ def failure_page(site: Path, failure: QingdanError) -> None:
         f"<pre>{html.escape(report)}</pre></body></html>\n", encoding="utf-8")
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # the same clean stop as Ctrl+C: server closed, temporary folder removed
+class _Stopper:
+    """SIGINT (Ctrl+C) and SIGTERM: one clean stop (server closed, temporary folder removed).
+
+    Set up whatever the signals' inherited handling is: a shell's background job
+    (and every process it starts) ignores SIGINT, and Python leaves it ignored,
+    so serve ran on after the signal. The handler is inherited by a build's forked
+    workers, which end at once: all they write is in serve's temporary folder,
+    and a worker's KeyboardInterrupt would print a traceback. The stop is noted,
+    so a build that lost the KeyboardInterrupt still stops serve (:meth:`check`):
+    clean-up code that failed over it turned it into a build error, or it was
+    raised where Python can only print it (a fork handler), which is then not
+    printed. A second signal ends serve at once; the next serve removes the folder.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.asked = False
+        self.unraisable = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != self.pid or self.asked:
+            os._exit(128 + signum)
+        self.asked = True
+        raise KeyboardInterrupt
+
+    def _unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
+        if not (self.asked and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            self.unraisable(unraisable)
+
+    def check(self) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
 
 
 def remove_stale_folders(tmp: Path) -> None:
@@ -97,44 +132,52 @@ def serve(catalogue: Path, port: int, say: Callable[[str], None], progress: Call
     """Serve until Ctrl+C or SIGTERM. ``say`` tells the user what happens, ``progress`` hears the first
     build, ``failed`` shows a failed build (the last good site stays served). A busy port is a usage error."""
     catalogue = Path(catalogue)
+    stopper = _Stopper()
     remove_stale_folders(Path(tempfile.gettempdir()))
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     site = work / "site"
     options = BuildOptions(cache=work / "cache")  # the xlsx and other slow results, reused between rebuilds
-    signal.signal(signal.SIGTERM, _stop)
+
+    def build(say_progress: Callable[[str], None]) -> QingdanError | None:
+        """One build into ``site``: None, or why it failed (``failed`` has shown it)."""
+        try:
+            build_site(catalogue, site, say_progress, options)
+        except QingdanError as exc:
+            stopper.check()
+            failed(exc)
+            return exc
+        stopper.check()
+        return None
+
+    server: http.server.ThreadingHTTPServer | None = None
+    thread: threading.Thread | None = None
     try:
         state = snapshot(watched(catalogue))
-        try:
-            build_site(catalogue, site, progress, options)
-        except QingdanError as exc:
-            failed(exc)
-            if not site.exists():
-                say("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成（浏览器中也会显示这些提示）。")
-                failure_page(site, exc)
+        failure = build(progress)
+        if failure is not None and not site.exists():
+            say("首次生成失败：请按上面的提示修改清单，保存后会自动重新生成（浏览器中也会显示这些提示）。")
+            failure_page(site, failure)
         handler = functools.partial(_Handler, directory=str(site))
         try:
             server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError as exc:
             raise QingdanError(f"无法使用端口 {port}（{exc.strerror}）：请用 --port 指定另一个端口。", usage=True) from None
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
         say(f"预览地址：http://127.0.0.1:{server.server_address[1]}/  （修改清单、docs/ 或 overrides/ 后自动重新生成；Ctrl+C 退出）")
-        try:
-            while True:
-                time.sleep(interval)
-                now = snapshot(watched(catalogue))
-                if now != state:
-                    state = now
-                    say("检测到修改，重新生成 …")
-                    try:
-                        build_site(catalogue, site, options=options)
-                    except QingdanError as exc:
-                        failed(exc)
-                    else:
-                        say("已更新，请刷新浏览器。")
-        except KeyboardInterrupt:
-            say("已停止预览。")
-        finally:
-            server.shutdown()
-            server.server_close()
+        while True:
+            time.sleep(interval)
+            now = snapshot(watched(catalogue))
+            if now != state:
+                state = now
+                say("检测到修改，重新生成 …")
+                if build(silent) is None:
+                    say("已更新，请刷新浏览器。")
+    except KeyboardInterrupt:
+        say("已停止预览。")
     finally:
+        if server is not None:
+            if thread is not None and thread.is_alive():
+                server.shutdown()
+            server.server_close()
         shutil.rmtree(work, ignore_errors=True)
