@@ -51,9 +51,10 @@ class Located:
     line: int = field(default=0, compare=False, repr=False, metadata={"internal": True})
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
     source_digest: str = field(default="", init=False, compare=False, repr=False, metadata={"internal": True})
-    """A digest of the file this record was parsed from (generator.load.parse_file; "" for a record made
-    in memory): the same digest, the same record. Not an init field, so ``dataclasses.replace`` never
-    copies it onto an edited record (generator.pages.memo keys an item's pages by it)."""
+    """A digest of the file a whole record (an item, a law …) was parsed from, set by
+    generator.load.parse_file: the same digest, the same record; "" for a record made in memory and
+    for the records inside one. Not an init field, so ``dataclasses.replace`` never copies it onto
+    an edited record (generator.pages.memo keys an item's pages by it)."""
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
