@@ -7,7 +7,9 @@ payload followed by the payload's own SHA-256; a missing, truncated or
 altered entry fails that check and is made again and rewritten, so a build
 with a damaged cache gives the same bytes as a build without one. Writes go
 to a temporary file renamed into place, so parallel workers and an
-interrupted build never leave half an entry.
+interrupted build never leave half an entry. What depends on the whole
+catalogue is kept in one entry per kind (:meth:`Cache.latest`), so the cache
+grows by what an approved change touched, not by another workbook each time.
 
 Beside the entries, the cache keeps whole files that builds write again and
 again (item pages and records in the temporary docs folder): :meth:`Cache.keep`
@@ -34,6 +36,8 @@ DIGEST = 32
 FILES = "files"
 """The store of whole files, below the cache folder: ``files/<first two hex digits>/<SHA-256 in hex>``."""
 _HEX = re.compile(r"[0-9a-f]{64}")
+LATEST = "latest"
+"""The file of :meth:`Cache.latest`'s one entry of a kind (entry names are hexadecimal: never this)."""
 
 
 @cache
@@ -61,19 +65,30 @@ class Cache:
         self.folder = folder
 
     def get_or_make(self, kind: str, name: str, make: Callable[[], bytes]) -> bytes:
+        return self._entry(os.path.join(kind, name), b"", make)
+
+    def latest(self, kind: str, name: str, make: Callable[[], bytes], slot: str = "") -> bytes:
+        """As :meth:`get_or_make`, for what depends on the whole catalogue (the workbook, the CSV, the
+        search grams): the kind keeps one entry per ``slot``, the latest (its file holds the name too), so
+        an approved change does not leave another 15 MB behind; a build for another catalogue with
+        the same cache folder makes it again."""
+        return self._entry(os.path.join(kind, f"{LATEST}-{slot}" if slot else LATEST), name.encode("ascii"), make)
+
+    def _entry(self, rel: str, head: bytes, make: Callable[[], bytes]) -> bytes:
+        """The payload of the entry at ``rel`` if it starts with ``head`` and passes its digest, else ``make()``, stored."""
         if self.folder is None:
             return make()
-        path = os.path.join(self.folder, kind, name)  # tens of thousands of reads a build: no pathlib
+        path = os.path.join(self.folder, rel)  # tens of thousands of reads a build: no pathlib
         try:
             with open(path, "rb") as held:
                 stored = held.read()
         except OSError:
             stored = b""
-        payload, digest = stored[:-DIGEST], stored[-DIGEST:]
-        if len(stored) > DIGEST and hashlib.sha256(payload).digest() == digest:
-            return payload
+        body, digest = stored[:-DIGEST], stored[-DIGEST:]
+        if len(body) > len(head) and body.startswith(head) and hashlib.sha256(body).digest() == digest:
+            return body[len(head):]
         payload = make()
-        self._write(Path(path), payload + hashlib.sha256(payload).digest())
+        self._write(Path(path), head + payload + hashlib.sha256(head + payload).digest())
         return payload
 
     def link(self, digest: str, dest: str) -> bool:

@@ -108,6 +108,26 @@ def test_an_entry_is_checked_on_every_read(tmp_path: Path) -> None:
     assert Cache(None).get_or_make("t", name, make) == b"payload" and len(made) == 3
 
 
+def test_a_latest_entry_is_replaced_by_the_next_name_and_checked_on_every_read(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    made: list[str] = []
+
+    def make(text: str) -> bytes:
+        made.append(text)
+        return text.encode()
+
+    first, second = key("whole", "a"), key("whole", "b")
+    assert cache.latest("t", first, lambda: make("A")) == b"A" and cache.latest("t", first, lambda: make("X")) == b"A"
+    assert cache.latest("t", second, lambda: make("B")) == b"B"  # another catalogue: made, in place of the first
+    assert [p.name for p in (tmp_path / "t").iterdir()] == ["latest"] and made == ["A", "B"]
+    assert cache.latest("t", first, lambda: make("A")) == b"A" and made == ["A", "B", "A"]
+    entry = tmp_path / "t" / "latest"
+    entry.write_bytes(entry.read_bytes().replace(first.encode(), second.encode()))  # another name, digest not redone
+    assert cache.latest("t", second, lambda: make("B")) == b"B" and made[-1] == "B"
+    assert cache.latest("t", first, lambda: make("C"), slot="x") == b"C" and (tmp_path / "t" / "latest-x").is_file()
+    assert Cache(None).latest("t", first, lambda: make("D")) == b"D"
+
+
 # Edits of every kind of file, applied one after another to one catalogue: after each, a build
 # that reuses the cache of all earlier builds must equal a build without any cache. A cache key
 # that misses one of a page's inputs shows up here as a stale page.

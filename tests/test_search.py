@@ -200,13 +200,14 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
     assert _same(build_index(cat, parallel=True, cache=Cache(folder)), plain)
     # An edited item (a new catalogue, as a build loads it): its block's text key, posting lists and
-    # records and the gram files are made again (new entries), the other blocks are read, the bytes
-    # are a clean build's.
+    # records are made again (new entries) and the gram files too (in place of the latest ones), the
+    # other blocks are read, the bytes are a clean build's.
     old = cat.item["SX-CXJS-001"]
     new = dataclasses.replace(old, keywords=[*old.keywords, "宅前堆物"])
     cat = dataclasses.replace(cat, items=[new if i is old else i for i in cat.items])
     edited = build_index(cat, cache=Cache(folder))
-    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 4
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 3
+    assert len(list((folder / "search-grams").iterdir())) == 1
     monkeypatch.undo()
     assert _same(edited, build_index(cat)) and not _same(edited, plain)
 

@@ -52,7 +52,7 @@ def write_files(cat: Catalogue, folder: Path, whole: str, keys: list[str] | None
     name = catalogue_key(cat, keys) if keys is not None else ""
     per_item = functools.cache(functools.partial(sheet_rows, cat, keys, cache))  # for the workbook and the CSV, if either is made
     workbook, cut = _workbook(cat, name, cache, per_item)
-    table = cache.get_or_make("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(per_item()[0]).encode("utf-8"))
+    table = cache.latest("csv", name, lambda: b"\xef\xbb\xbf" + export.csv_text(per_item()[0]).encode("utf-8"))
     files = [
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
@@ -89,8 +89,8 @@ def _workbook(cat: Catalogue, name: str, cache: Cache, per_item: Callable[[], li
             made["xlsx"], made["cut"] = make()
         return made[which]
 
-    cut_text = cache.get_or_make("xlsx-cut", name, lambda: part("cut"))
-    workbook = cache.get_or_make("xlsx", name, lambda: part("xlsx"))
+    cut_text = cache.latest("xlsx-cut", name, lambda: part("cut"))
+    workbook = cache.latest("xlsx", name, lambda: part("xlsx"))
     return workbook, cut_text.decode("utf-8").split("\n")[1:]
 
 

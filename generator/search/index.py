@@ -375,7 +375,7 @@ def _gram_files(parts: list[tuple[str, bytes]], size: int, *, parallel: bool, ca
         return b"".join([head, b"\n", *files.values()])  # compact JSON has no raw newline
 
     name = cache_key("search-grams", str(size), *(block for block, _ in parts))
-    head, _, data = cache.get_or_make("search-grams", name, make).partition(b"\n")
+    head, _, data = cache.latest("search-grams", name, make, slot=str(size)).partition(b"\n")
     told = json.loads(head)
     files, at = {}, 0
     for file, length in told["files"]:

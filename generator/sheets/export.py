@@ -219,7 +219,7 @@ def _sheet_entry(info: zipfile.ZipInfo, frame: bytes, title: str, rows: list[lis
 
     name = key("xlsx-sheet", info.filename, repr(info.date_time), str(info.external_attr), str(info.create_system), frame,
                title, repr(styles), repr(cut), repr(rows))
-    head, _, packed = cache.get_or_make("xlsx-sheet", name, made).partition(b"\n")
+    head, _, packed = cache.latest("xlsx-sheet", name, made, slot=info.filename.rsplit("/", 1)[-1]).partition(b"\n")
     crc, size, notes = json.loads(head)
     return ziparchive.Entry(info.filename, info.date_time, info.external_attr, info.create_system, crc, size, packed), notes
 
