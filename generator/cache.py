@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -93,33 +94,41 @@ class Cache:
 
     def link(self, digest: str, dest: str) -> bool:
         """Make ``dest`` (a new file) a hard link to the stored file whose bytes have SHA-256 ``digest``
-        (hex), if the store holds it intact; False (nothing done) otherwise."""
+        (hex), or a copy of it where the file systems differ, if the store holds it intact; False
+        (nothing done) otherwise."""
         if self.folder is None or not _HEX.fullmatch(digest):
             return False
         stored = self._stored(digest)
         try:
-            fd = os.open(stored, os.O_RDONLY | os.O_NOFOLLOW)
+            with open(os.open(stored, os.O_RDONLY | os.O_NOFOLLOW), "rb") as held:
+                data = held.read()
         except OSError:
             return False
+        if hashlib.sha256(data).hexdigest() != digest:
+            return False  # damaged: a caller writes the file and keeps it again
         try:
-            with os.fdopen(fd, "rb") as held:
-                if hashlib.sha256(held.read()).hexdigest() != digest:
-                    return False  # damaged: a caller writes the file and keeps it again
             os.link(stored, dest)
-        except OSError:
-            return False
+        except OSError:  # another file system (--cache elsewhere): the bytes, checked, all the same
+            try:
+                with open(dest, "xb") as out:
+                    out.write(data)
+            except OSError:
+                return False
         return True
 
     def keep(self, path: str, digest: str) -> None:
         """Put the file at ``path`` (written, never to be written into again; its bytes have SHA-256
-        ``digest``) into the store, as a hard link (nothing where the file system has none)."""
+        ``digest``) into the store, as a hard link (a copy where the file systems differ)."""
         if self.folder is None or not _HEX.fullmatch(digest):
             return
         stored = self._stored(digest)
         tmp = f"{stored}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(stored), exist_ok=True)
-            os.link(path, tmp)
+            try:
+                os.link(path, tmp)
+            except OSError:
+                shutil.copyfile(path, tmp)
             os.replace(tmp, stored)  # over a damaged one, if it was there
         except OSError:  # a store that cannot be written only costs time
             try:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 from generator.build import BuildOptions, build_site
 from generator.cache import FILES, Cache, key
@@ -106,6 +109,24 @@ def test_an_entry_is_checked_on_every_read(tmp_path: Path) -> None:
     assert cache.get_or_make("t", name, make) == b"payload" and len(made) == 2
     assert key("test", "input") != key("test", "other") and key("a", "bc") != key("ab", "c")
     assert Cache(None).get_or_make("t", name, make) == b"payload" and len(made) == 3
+
+
+def test_a_store_on_another_file_system_copies_instead_of_linking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--cache on another disk: no hard link can be made there (EXDEV), so the store keeps and gives
+    copies, checked the same way, rather than making every page again on every build."""
+    def no_link(src: str, dst: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    cache = Cache(tmp_path / "cache")
+    (tmp_path / "page.md").write_bytes(b"page")
+    digest = hashlib.sha256(b"page").hexdigest()
+    cache.keep(str(tmp_path / "page.md"), digest)
+    assert cache.link(digest, str(tmp_path / "a.md")) and (tmp_path / "a.md").read_bytes() == b"page"
+    assert (tmp_path / "a.md").stat().st_ino != (tmp_path / "page.md").stat().st_ino
+    stored = next((tmp_path / "cache" / FILES).rglob(digest))
+    stored.write_bytes(b"PAGE")
+    assert not cache.link(digest, str(tmp_path / "b.md")) and not (tmp_path / "b.md").exists()
 
 
 def test_a_latest_entry_is_replaced_by_the_next_name_and_checked_on_every_read(tmp_path: Path) -> None:
