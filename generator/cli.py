@@ -74,7 +74,10 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    serve(Path(args.catalogue), args.port, print, _progress(), _report)
+    def say(message: str) -> None:  # at once, also into a pipe or a log file (a preview address nobody sees is no use)
+        print(message, flush=True)
+
+    serve(Path(args.catalogue), args.port, say, _progress(), _report)
     return 0
 
 

@@ -75,15 +75,18 @@ def _processes(pgid: int) -> str:
 
 class Serve:
     """``qingdan serve`` in its own session (so it and its workers are signalled as Ctrl+C signals a terminal's
-    job), its output read as it comes. ``ignoring_sigint``: started as a shell's background job is, and
-    everything such a job starts, with SIGINT ignored."""
+    job), its output read through a pipe as it comes (what it says must not wait in a buffer).
+    ``ignoring_sigint``: started as a shell's background job is, and everything such a job starts, with SIGINT
+    ignored."""
 
     def __init__(self, catalogue: Path, tmp: Path | None = None, *, ignoring_sigint: bool = False) -> None:
         self.port = _free_port()
         command = [sys.executable, "-m", "generator.cli", "serve", "--catalogue", str(catalogue), "--port", str(self.port)]
         if ignoring_sigint:
             command = ["sh", "-c", "trap '' INT; exec \"$@\"", "sh", *command]
-        env = {**os.environ, "TMPDIR": str(tmp)} if tmp is not None else None
+        env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a user's shell
+        if tmp is not None:
+            env["TMPDIR"] = str(tmp)
         self.proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True, env=env)
         self.lines: list[str] = []
