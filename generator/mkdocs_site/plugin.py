@@ -97,7 +97,8 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """What the job of :meth:`_begin` returned (None if there is none); the fork helper is free again."""
         if self._background is None:
             return None
-        (value,), self._background = list(self._background), None
+        background, self._background = self._background, None  # first: an error (Ctrl+C) while it waits is not hidden by close()
+        (value,) = list(background)
         return value
 
     def close(self) -> None:
