@@ -165,3 +165,16 @@ def runs(keys: list[str], every: int) -> list[tuple[int, int]]:
     if not ends or ends[-1] != len(keys):
         ends.append(len(keys))
     return [(a, b) for a, b in zip([0, *ends[:-1]], ends, strict=True) if b > a]
+
+
+def whole_runs(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of jobs of about ``size`` entries each, made of whole ``spans`` (the :func:`runs`
+    of a list, in order), so that no two jobs read or write one cache entry."""
+    bounds, start = [], 0
+    for _, stop in spans:
+        if stop - start >= size:
+            bounds.append((start, stop))
+            start = stop
+    if spans and start < spans[-1][1]:
+        bounds.append((start, spans[-1][1]))
+    return bounds

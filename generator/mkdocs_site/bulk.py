@@ -79,7 +79,7 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
 
     Files MkDocs would copy from the (temporary) docs folder are excluded too
     and linked into the site instead (:func:`generator.mkdocs_site.parallel.link_files`):
-    the same bytes, without writing them again (thousands of ``.json`` files). Not linked: a file that a page or
+    the same bytes, without writing them again (the downloads, 90 MB at 16,000 items). Not linked: a file that a page or
     MkDocs' own sitemap or 404 page would overwrite (MkDocs copies first), and
     one whose permissions a copy would not keep.
     """

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from generator import jsondata
-from generator.cache import Cache, key, runs
+from generator.cache import Cache, key, runs, whole_runs
 from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
 from generator.pages.memo import context_digest, item_key
@@ -122,8 +122,8 @@ def item_keys(cat: Catalogue) -> list[str]:
 
 def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache, start: int = 0, stop: int | None = None) -> list[str]:
     """Each item's record of ``cat.items[start:stop]`` as ``jsondata.dumps`` text, in catalogue order; from the
-    build cache while unchanged (``keys``: :func:`item_keys`, or None without a cache; then ``start`` and
-    ``stop`` must be bounds of its runs: see :func:`record_bounds`).
+    build cache while unchanged (``keys``: :func:`item_keys`, or None without a cache). With ``keys``,
+    ``start`` and ``stop`` are bounds of whole runs (:func:`record_bounds`).
 
     The cache holds the records of a run of items in one entry (thousands of small
     entries cost more to write than to make; see :func:`generator.cache.runs`).
@@ -147,14 +147,7 @@ def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache, start: int 
 
 def record_bounds(cat: Catalogue, keys: list[str] | None) -> list[tuple[int, int]]:
     """``(start, stop)`` of jobs of about ``CHUNK`` items, made of whole runs of :func:`item_texts`."""
-    if keys is None:
-        return chunks(len(cat.items))
-    bounds, start = [], 0
-    for _, stop in runs(keys, RUN):
-        if stop - start >= CHUNK or stop == len(keys):
-            bounds.append((start, stop))
-            start = stop
-    return bounds
+    return chunks(len(cat.items)) if keys is None else whole_runs(runs(keys, RUN), CHUNK)
 
 
 def write_records(site_dir: Path, cat: Catalogue, *, parallel: bool, cache: Cache, previous: Path | None) -> None:

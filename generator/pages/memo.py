@@ -24,7 +24,7 @@ from functools import partial
 
 import jinja2
 
-from generator.cache import Cache, key, runs
+from generator.cache import Cache, key, runs, whole_runs
 from generator.model import Catalogue, Item
 from generator.parallel import CHUNK, chunks
 
@@ -141,12 +141,7 @@ def job_bounds(env: jinja2.Environment, cat: Catalogue, size: int = CHUNK) -> li
     """
     if _cache_of(env).folder is None:
         return chunks(len(cat.items), size)
-    bounds, start = [], 0
-    for _, stop in _runs(cat, 0, len(cat.items)):
-        if stop - start >= size or stop == len(cat.items):
-            bounds.append((start, stop))
-            start = stop
-    return bounds
+    return whole_runs(_runs(cat, 0, len(cat.items)), size)
 
 
 RUN = 16

@@ -371,17 +371,12 @@ def _gram_files(parts: list[tuple[str, bytes]], size: int, *, parallel: bool, ca
     """
     def make() -> bytes:
         files, shards, t2s = _encode(parts, size, parallel=parallel)
-        head = json_bytes({"files": [[name, len(data)] for name, data in files.items()], "shards": shards, "t2s": t2s})
-        return b"".join([head, b"\n", *files.values()])  # compact JSON has no raw newline
+        return json_bytes({"shards": shards, "t2s": t2s}) + b"\n" + _packed(files)  # compact JSON has no raw newline
 
     name = cache_key("search-grams", str(size), *(block for block, _ in parts))
-    head, _, data = cache.latest("search-grams", name, make, slot=str(size)).partition(b"\n")
+    head, _, packed = cache.latest("search-grams", name, make, slot=str(size)).partition(b"\n")
     told = json.loads(head)
-    files, at = {}, 0
-    for file, length in told["files"]:
-        files[file] = data[at : at + length]
-        at += length
-    return files, told["shards"], told["t2s"]
+    return _unpacked(packed), told["shards"], told["t2s"]
 
 
 def _encode(parts: list[tuple[str, bytes]], size: int, *, parallel: bool) -> tuple[dict[str, bytes], int, str]:
