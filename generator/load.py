@@ -4,8 +4,9 @@ Files are found by one rule (``_yaml_files``), read as bytes and parsed by
 :func:`parse_file`, a pure function of a file's kind, name and bytes (shape
 checks in ``records``; rules that span records live in ``validate``). A
 :class:`FileParser` parses many files at once: on forked workers for a large
-catalogue, from the build cache when it has one (a file's result is keyed by
-its bytes, so a rebuild after a one-file change parses one file), and once for
+catalogue, from the build cache when it has one (the results of a run of about
+16 files, cut by their names, are one entry keyed by their bytes, so a rebuild
+after a one-file change parses one run), and once for
 two catalogues read through one parser (``qingdan diff``, ``check --against``:
 a file whose bytes are the same on both sides is parsed once and shared).
 Every way gives the same records and problems in the same order.
@@ -18,6 +19,7 @@ import hashlib
 import os
 import pickle
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from generator import problems as P
-from generator.cache import Cache
+from generator.cache import Cache, runs, whole_runs
 from generator.cache import key as cache_key
 from generator.model import Assignment, Catalogue, Category, Department, Identity, Item, Law, Removed, Township
-from generator.parallel import chunks, results
+from generator.parallel import results
 from generator.problems import Problem
 from generator.records import read_record, read_records
 from generator.yamlread import PARSER
@@ -95,9 +97,9 @@ def _bytes(src: Source) -> bytes | Problem:
 class FileParser:
     """Parses catalogue files (see the module's docstring); one parser may serve several loads.
 
-    ``cache``: the build cache (parsed files are stored pickled under ``parse/``, named by
-    the file's kind, name and bytes and the code that parses them; an entry that is missing
-    or fails its digest is parsed again). ``share``: remember each file's result by its bytes
+    ``cache``: the build cache (a run of parsed files is stored pickled under ``parse/``, named
+    by the files' kinds, names and bytes and the code that parses them; a run whose entry is
+    missing or fails its digest is parsed again). ``share``: remember each file's result by its bytes
     for the next load through this parser. ``parallel``: None decides by the number of files.
     """
 
@@ -128,11 +130,16 @@ class FileParser:
         todo = [i for i, found in enumerate(done) if found is None]
         parallel = self.parallel if self.parallel is not None else len(todo) >= PARALLEL_FROM
         if parallel or self.cache.folder is not None:
-            bounds = chunks(len(todo), max(1, min(250, len(todo) // 8)))
-            jobs = [partial(self._payloads, [(sources[i], given.get(i)) for i in todo[a:b]]) for a, b in bounds]
-            for (a, b), payloads in zip(bounds, results(jobs, parallel=parallel), strict=True):
-                for i, payload in zip(todo[a:b], payloads, strict=True):
-                    done[i] = _trusted(payload) or self._parsed(sources[i], given.get(i))
+            spans = runs([_name_hash(sources[i]) for i in todo], RUN)
+            starts = [a for a, _ in spans]  # jobs of about 250 files, made of whole runs
+            jobs = [spans[bisect_left(starts, a) : bisect_left(starts, b)]
+                    for a, b in whole_runs(spans, max(1, min(250, len(todo) // 8)))]
+            work = [partial(self._payloads, [[(sources[i], given.get(i)) for i in todo[a:b]] for a, b in job]) for job in jobs]
+            for job, payloads in zip(jobs, results(work, parallel=parallel), strict=True):
+                for (a, b), payload in zip(job, payloads, strict=True):
+                    found = _trusted(payload, b - a) or [self._parsed(sources[i], given.get(i)) for i in todo[a:b]]
+                    for i, parsed in zip(todo[a:b], found, strict=True):
+                        done[i] = parsed
         else:
             for i in todo:
                 done[i] = self._parsed(sources[i], given.get(i))
@@ -145,28 +152,47 @@ class FileParser:
         data = _bytes(src) if given is None else given
         return (None, [data]) if isinstance(data, Problem) else parse_file(src.kind, src.rel, data)
 
-    def _payloads(self, files: list[tuple[Source, bytes | None]]) -> list[bytes]:
-        """One job (perhaps on a worker): each file's result pickled, from the cache when it has it."""
-        return [self._payload(src, _bytes(src) if data is None else data) for src, data in files]
+    def _payloads(self, spans: list[list[tuple[Source, bytes | None]]]) -> list[bytes]:
+        """One job (perhaps on a worker): each run's results pickled together, from the cache when it has them."""
+        return [self._payload([(src, _bytes(src) if data is None else data) for src, data in files]) for files in spans]
 
-    def _payload(self, src: Source, data: bytes | Problem) -> bytes:
-        if isinstance(data, Problem):  # an unreadable file: nothing to cache
-            return _pickled((None, [data]))
-        name = cache_key("parse", PARSER, src.kind, src.rel, data)
-        return self.cache.get_or_make("parse", name, lambda: _pickled(parse_file(src.kind, src.rel, data)))
+    def _payload(self, files: list[tuple[Source, bytes | Problem]]) -> bytes:
+        def make() -> bytes:
+            return _pickled([(None, [data]) if isinstance(data, Problem) else parse_file(src.kind, src.rel, data)
+                             for src, data in files])
+
+        parts: list[str | bytes] = []
+        for src, data in files:
+            if isinstance(data, Problem):  # an unreadable file: nothing to cache
+                return make()
+            parts += (src.kind, src.rel, data)
+        return self.cache.get_or_make("parse", cache_key("parse", PARSER, *parts), make)
 
 
-def _pickled(parsed: Parsed) -> bytes:
+RUN = 16
+"""Files per entry of the parse cache, on average: one read, one digest and one unpickling per run
+(strings shared between its files are unpickled once); a changed file parses its run again."""
+
+
+def _name_hash(src: Source) -> str:
+    """What decides where runs of files end (see generator.cache.runs): the file's name, not its bytes,
+    so that the runs of unchanged files stay as they were when another file changes."""
+    return hashlib.sha256(f"{src.kind}/{src.rel}".encode()).hexdigest()
+
+
+def _pickled(parsed: list[Parsed]) -> bytes:
     return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _trusted(payload: bytes) -> Parsed | None:
-    """A payload this code pickled (its cache entry passed the digest check), or None when it is not one."""
+def _trusted(payload: bytes, count: int) -> list[Parsed] | None:
+    """The ``count`` results of a run that this code pickled (its cache entry passed the digest check),
+    or None when the payload is not that."""
     try:
         value = pickle.loads(payload)  # only our own entries, whose digest Cache verified
-    except Exception:  # whatever went wrong, the file is parsed again
+    except Exception:  # whatever went wrong, the files are parsed again
         return None
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
+    if isinstance(value, list) and len(value) == count and all(
+            isinstance(one, tuple) and len(one) == 2 and isinstance(one[1], list) for one in value):
         return value
     return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import sys
 import types
 import typing
 from datetime import date
@@ -127,7 +128,7 @@ class _Reader:
             if text not in allowed:
                 self.problem(node.line, key, P.BAD_VALUE, text=text, allowed="、".join(allowed))
                 return None, False
-            return (int(text) if isinstance(get_args(hint)[0], int) else text), True
+            return (int(text) if isinstance(get_args(hint)[0], int) else sys.intern(text)), True
         if hint is date:
             try:
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -153,7 +154,7 @@ class _Reader:
             code = P.BAD_URL if pattern == model.URL else P.BAD_FORMAT
             self.problem(node.line, key, code, text=text, rule=_PATTERN_WORDS.get(pattern, pattern))
             return None, False
-        return text, True
+        return sys.intern(text), True  # one object for a text written many times: a run of files unpickles it once
 
 
 def fits(pattern: str, text: str) -> bool:

@@ -9,6 +9,7 @@ stays ``"2025.10"`` and ``articles: [34]`` stays ``"34"``).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -130,6 +131,7 @@ class _Builder:
             if name.startswith("\u3000"):  # YAML reads full-width spaces as part of the key
                 self.problem(key_node.line, key, P.YAML_FULLWIDTH_SPACE)
                 name = name.lstrip("\u3000 ")
+            name = sys.intern(name)  # the same object as the field's name (a record's ``lines`` is keyed by it)
             full = f"{key}.{name}" if key else name
             value, pos = self._node(events, pos, full, depth + 1)
             if not isinstance(key_node, Scalar):

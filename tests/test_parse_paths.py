@@ -82,7 +82,8 @@ def test_the_parse_cache_never_changes_what_is_read(broken: Path, tmp_path: Path
     cache = tmp_path / "cache"
     assert _seen(check(broken, FileParser(Cache(cache), parallel=parallel))) == plain  # cold
     entries = _entries(cache)
-    assert len(entries) == sum(1 for p in broken.rglob("*.yml") if not p.is_symlink()), "one entry per parsed file"
+    files = sum(1 for p in broken.rglob("*.yml") if not p.is_symlink())
+    assert 1 < len(entries) < files / 4, "one entry per run of about 16 files"
     assert _seen(check(broken, FileParser(Cache(cache), parallel=parallel))) == plain  # warm
     assert _entries(cache) == entries
     for n, entry in enumerate(sorted((cache / "parse").iterdir())):  # truncated, bit-flipped, emptied, forged
