@@ -12,6 +12,10 @@ import pytest
 
 from generator.build import BuildOptions, build_site
 from generator.cache import FILES, Cache, key
+from generator.model import Item
+from generator.pages.base import make_env
+from generator.pages.fragments import cached_parts
+from generator.validate import check
 
 from .conftest import MINIMAL
 
@@ -147,6 +151,39 @@ def test_a_latest_entry_is_replaced_by_the_next_name_and_checked_on_every_read(t
     assert cache.latest("t", second, lambda: make("B")) == b"B" and made[-1] == "B"
     assert cache.latest("t", first, lambda: make("C"), slot="x") == b"C" and (tmp_path / "t" / "latest-x").is_file()
     assert Cache(None).latest("t", first, lambda: make("D")) == b"D"
+
+
+def test_list_parts_are_remade_when_damaged_or_unsure(tmp_path: Path) -> None:
+    """A list page's per-item pieces (fragments.cached_parts): kept by runs of item keys, made again
+    when an entry is damaged, and never taken from an entry whose pieces cannot be told apart."""
+    cat, _ = check(MINIMAL)
+    assert cat is not None and len(cat.items) > 1
+    env = make_env(cat)
+    env.globals["build_cache"] = Cache(tmp_path)
+    made: list[str] = []
+
+    def make(item: Item) -> list[bytes]:
+        made.append(item.code)
+        return [item.code.encode(), item.name.encode()]
+
+    want = [[i.code.encode(), i.name.encode()] for i in cat.items]
+    assert cached_parts(env, cat, "t", cat.items, make, 2) == want and len(made) == len(cat.items)
+    assert cached_parts(env, cat, "t", cat.items, make, 2) == want and len(made) == len(cat.items)
+    for entry in _entries(tmp_path / "parts-t"):
+        entry.write_bytes(b"X" + entry.read_bytes()[1:])
+    assert cached_parts(env, cat, "t", cat.items, make, 2) == want and len(made) == 2 * len(cat.items)
+
+    def with_nul(item: Item) -> list[bytes]:
+        made.append(item.code)
+        return [item.code.encode() + b"\0", b""]
+
+    for _ in range(2):  # not trusted: made again every time
+        before = len(made)
+        assert cached_parts(env, cat, "nul", cat.items, with_nul, 2) == [[i.code.encode() + b"\0", b""] for i in cat.items]
+        assert len(made) > before
+    env.globals["build_cache"] = Cache(None)
+    before = len(made)
+    assert cached_parts(env, cat, "t", cat.items, make, 2) == want and len(made) == before + len(cat.items)
 
 
 # Edits of every kind of file, applied one after another to one catalogue: after each, a build

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.build import build_site
+from generator.build import BuildOptions, build_site
 from generator.validate import check
 
 from .conftest import SAMPLE
@@ -19,15 +19,18 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_history_entry_leaves_unrelated_pages_byte_identical(tmp_path: Path) -> None:
+    """Also with the build cache: the rebuild over the first build's cache gives the bytes of a build without one."""
     # Both sides are copies outside git: in this repository the sample's own history would add versions.
+    options = BuildOptions(cache=tmp_path / "cache")
     shutil.copytree(SAMPLE, tmp_path / "before" / "catalogue")
-    before = _tree(build_site(tmp_path / "before" / "catalogue", tmp_path / "before" / "site"))
+    before = _tree(build_site(tmp_path / "before" / "catalogue", tmp_path / "before" / "site", options=options))
     catalogue = tmp_path / "catalogue"
     shutil.copytree(SAMPLE, catalogue)
     source = next(catalogue.joinpath("items").rglob(f"{CHANGED}.yml"))
     source.write_text(source.read_text(encoding="utf-8").rstrip("\n") + "\n" + ENTRY, encoding="utf-8")
-    build_site(catalogue, tmp_path / "site")
+    build_site(catalogue, tmp_path / "site", options=options)
     after = _tree(tmp_path / "site")
+    assert after == _tree(build_site(catalogue, tmp_path / "plain"))
     cat, _ = check(SAMPLE)
     assert cat is not None
     item = cat.item[CHANGED]

@@ -109,7 +109,7 @@ def write_page(
     rel: str,
     *,
     title: str,
-    body: str,
+    body: str | bytes,
     updated: date,
     published: date | None = None,
     hide: Iterable[str] = ("navigation", "toc"),
@@ -119,7 +119,8 @@ def write_page(
 
     ``body`` is HTML that the caller rendered with autoescape; it must start
     with a block-level tag and contain no blank line that could end the block
-    early (our templates use trim_blocks). ``title`` is plain text.
+    early (our templates use trim_blocks). ``title`` is plain text. A body of
+    megabytes (a township's table) may come as UTF-8 bytes, never decoded here.
     """
     head: dict[str, Any] = {
         "title": str(escape(title)),
@@ -132,10 +133,13 @@ def write_page(
         head["qd_published"] = published.isoformat()
         head["qd_published_text"] = cn_date(published)
     head.update(meta or {})
-    lines = ["---"] + [f"{k}: {front_value(v)}" for k, v in head.items()] + ["---", "", body.strip(), ""]
+    lines = ["---"] + [f"{k}: {front_value(v)}" for k, v in head.items()] + ["---", "", ""]
     path = docs_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    with open(path, "wb") as out:
+        out.write("\n".join(lines).encode("utf-8"))
+        out.write(body.strip().encode("utf-8") if isinstance(body, str) else body.strip())
+        out.write(b"\n")
 
 
 _PAIR = re.compile(r"\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}")

@@ -7,11 +7,19 @@ as Jinja's autoescape does (same bytes), because catalogue text is text, never H
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.cache import Cache, key, runs
 from generator.model import Catalogue, Item, Township
 from generator.pages.base import lead_label
+from generator.pages.memo import item_key
+
+RUN = 256
+"""Items per cache entry of their list fragments, on average: a list page needs every item's, so few
+large entries (a read each) rather than many small ones; remaking 256 rows is quicker than a read."""
 
 
 class ItemRows:
@@ -24,10 +32,7 @@ class ItemRows:
         self.badges: dict[str, str] = {}
         self.cells: dict[str, str] = {}
         self.item_rows: dict[str, Markup] = {}
-        self.county_rows: dict[str, str] = {}
-        self.township_heads: dict[str, str] = {}
-        self.contacts: dict[tuple[str, str | None], str] = {}
-        self.town_contacts: dict[tuple[str, str | None], str] = {}
+        self.town_contacts: dict[tuple[str, str | None], bytes] = {}
 
     def badge(self, kind: str) -> str:
         """The one kind badge of _macros.html, rendered once per kind."""
@@ -53,35 +58,30 @@ class ItemRows:
                 f"<tr>{self.head_cells(item)}<td>{escape(lead_label(self.cat, item))}</td></tr>")
         return row
 
-    def township_row(self, item: Item, township: Township) -> str:
-        """A row of a township's answer table: who leads there and whom to call."""
-        if item.responsibility != "lead":
-            row = self.county_rows.get(item.code)
-            if row is None:  # a 配合/收回 item's row is the same on every township page
-                dept = self.cat.department.get(item.lead_department or "")
-                row = self.county_rows[item.code] = self.township_head(item) + self.contact_cells(
-                    lead_label(self.cat, item), dept.phone if dept else None)
-            return row
-        office = item.township.office if item.township else None  # lead_label's only input besides the township
-        cells = self.town_contacts.get((township.id, office))
-        if cells is None:  # who leads on a 基本履职 row: the township (and its office), alike on many rows
-            cells = self.town_contacts[township.id, office] = self.contact_cells(lead_label(self.cat, item, township), township.phone)
-        return self.township_head(item) + cells
+    def county_row(self, item: Item) -> bytes:
+        """A 配合/收回 item's row of a township's answer table, the same on every township page: its lead
+        department and that department's phone; UTF-8, with its line end (a township's table is megabytes)."""
+        dept = self.cat.department.get(item.lead_department or "")
+        return self.township_head(item) + self.contact_cells(lead_label(self.cat, item), dept.phone if dept else None)
 
-    def township_head(self, item: Item) -> str:
+    def township_head(self, item: Item) -> bytes:
         """A township row up to its contact: the row id is the item code, so an item page can link
         to its line on each township page."""
-        head = self.township_heads.get(item.code)
-        if head is None:
-            head = self.township_heads[item.code] = f'<tr id="{escape(item.code)}">{self.head_cells(item)}'
-        return head
+        return f'<tr id="{escape(item.code)}">{self.head_cells(item)}'.encode()
 
-    def contact_cells(self, lead: str, phone: str | None) -> str:
-        """Who leads and whom to call, and the row's end; a few pairs serve all of a township's rows."""
-        cells = self.contacts.get((lead, phone))
+    def town_cells(self, item: Item, township: Township) -> bytes:
+        """Who leads a 基本履职 item in ``township`` and whom to call, and the row's end: alike on
+        every row of the township's page that names the same office (lead_label's only other input)."""
+        office = item.township.office if item.township else None
+        cells = self.town_contacts.get((township.id, office))
         if cells is None:
-            cells = self.contacts[lead, phone] = f'<td>{escape(lead)}</td><td class="qd-phone">{escape(phone or "")}</td></tr>'
+            cells = self.town_contacts[township.id, office] = self.contact_cells(lead_label(self.cat, item, township), township.phone)
         return cells
+
+    @staticmethod
+    def contact_cells(lead: str, phone: str | None) -> bytes:
+        """Who leads and whom to call, and the row's end."""
+        return f'<td>{escape(lead)}</td><td class="qd-phone">{escape(phone or "")}</td></tr>\n'.encode()
 
 
 class ContentsEntries:
@@ -104,6 +104,47 @@ class ContentsEntries:
         return entry
 
 
-def rows_html(rows: list[str]) -> Markup:
-    """Rows as one block for a template's <tbody>, one row a line."""
-    return Markup("\n".join(rows))
+def cached_parts(env: jinja2.Environment, cat: Catalogue, kind: str, items: Sequence[Item],
+                 make: Callable[[Item], Sequence[bytes]], width: int) -> list[Sequence[bytes]]:
+    """``make(item)`` (``width`` pieces of a list page's HTML, UTF-8) for each of ``items``, or what it
+    made in an earlier build for the same item keys (:func:`generator.pages.memo.item_key`: the item,
+    its versions, everything but the items, the code and its templates).
+
+    Runs of items (:func:`generator.cache.runs` of their keys) share an entry: an approved change
+    remakes its item's run only. An entry's pieces are separated by NUL, so a piece that holds one
+    (never an escaped catalogue text in practice) makes its run's count wrong: made again, not trusted.
+    """
+    cache = env.globals["build_cache"]
+    assert isinstance(cache, Cache)  # set by generator.pages.write_pages
+    if cache.folder is None:
+        return [make(item) for item in items]
+    keys = [item_key(cat, item) for item in items]
+    out: list[Sequence[bytes]] = []
+    for a, b in runs(keys, RUN):
+        run = items[a:b]
+
+        def made(run: Sequence[Item] = run) -> bytes:
+            return b"\0".join(piece for item in run for piece in make(item))
+
+        pieces = cache.get_or_make(f"parts-{kind}", key(kind, *keys[a:b]), made).split(b"\0")
+        if len(pieces) != width * len(run):
+            out += [make(item) for item in run]
+            continue
+        out += [pieces[n : n + width] for n in range(0, len(pieces), width)]
+    return out
+
+
+SLOT = Markup("<qd-slot>")
+"""Where :func:`spliced` puts a block into a rendered page: never in rendered text otherwise (catalogue
+text is escaped, so a raw ``<`` comes from a template, and no template writes this)."""
+
+
+def spliced(html: str, blocks: list[bytes]) -> bytes:
+    """``html`` (a page rendered with :data:`SLOT` in place of each block) as UTF-8 with the blocks put
+    in, in order: a township's megabytes of rows are joined as bytes, never decoded and encoded again."""
+    parts = html.encode("utf-8").split(SLOT.encode())
+    assert len(parts) == len(blocks) + 1, "a slot of the page is missing or repeated"
+    out = [parts[0]]
+    for block, part in zip(blocks, parts[1:], strict=True):
+        out += (block, part)
+    return b"".join(out)
