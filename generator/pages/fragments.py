@@ -1,4 +1,4 @@
-"""Per-item HTML that list pages repeat thousands of times: table rows and handbook contents entries.
+"""Per-item HTML that list pages repeat thousands of times: table rows, and how such pages are put together.
 
 Rendered here in Python, not by a Jinja macro per row: at 16,000 items the township pages alone hold
 170,000 rows, and a macro call per row cost several seconds. Every value is escaped with markupsafe,
@@ -84,26 +84,6 @@ class ItemRows:
         return f'<td>{escape(lead)}</td><td class="qd-phone">{escape(phone or "")}</td></tr>\n'.encode()
 
 
-class ContentsEntries:
-    """Each item's entry in a township handbook's contents, escaped once: every handbook lists it alike.
-
-    ``full``: the handbook holds the items' text, so an entry links there; otherwise to the item page.
-    """
-
-    def __init__(self, root: str, full: bool) -> None:
-        self.root = root
-        self.full = full
-        self.entries: dict[str, str] = {}
-
-    def entry(self, item: Item) -> str:
-        entry = self.entries.get(item.code)
-        if entry is None:
-            href = f"#{item.code}" if self.full else f"{self.root}items/{item.code}/"
-            entry = self.entries[item.code] = (
-                f'<li><a href="{escape(href)}">{escape(item.name)}</a> <span class="qd-code">{escape(item.code)}</span></li>')
-        return entry
-
-
 def cached_parts(env: jinja2.Environment, cat: Catalogue, kind: str, items: Sequence[Item],
                  make: Callable[[Item], Sequence[bytes]], width: int) -> list[Sequence[bytes]]:
     """``make(item)`` (``width`` pieces of a list page's HTML, UTF-8) for each of ``items``, or what it
@@ -114,9 +94,8 @@ def cached_parts(env: jinja2.Environment, cat: Catalogue, kind: str, items: Sequ
     remakes its item's run only. An entry's pieces are separated by NUL, so a piece that holds one
     (never an escaped catalogue text in practice) makes its run's count wrong: made again, not trusted.
     """
-    cache = env.globals["build_cache"]
-    assert isinstance(cache, Cache)  # set by generator.pages.write_pages
-    if cache.folder is None:
+    cache = env.globals.get("build_cache")  # set by generator.pages.write_pages
+    if not isinstance(cache, Cache) or cache.folder is None:
         return [make(item) for item in items]
     keys = [item_key(cat, item) for item in items]
     out: list[Sequence[bytes]] = []

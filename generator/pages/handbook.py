@@ -10,18 +10,16 @@ township's handbook, so it is rendered once and reused.
 
 from __future__ import annotations
 
-from collections import Counter
-from operator import attrgetter
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from generator.model import KINDS, Catalogue, Category, Item, Township
+from generator.model import KINDS, Catalogue, Item, Township
 from generator.pages.base import last_date, render, root_of, write_page
-from generator.pages.fragments import ContentsEntries
+from generator.pages.fragments import SLOT, cached_parts, spliced
 from generator.pages.items import citations, department_rows
-from generator.pages.lists import township_items
+from generator.pages.lists import in_list_order, township_items, township_tables
 
 REL = "townships/{id}/handbook/index.md"
 FULL_TEXT_MAX = 1000
@@ -35,35 +33,38 @@ def handbook_items(cat: Catalogue, township: Township) -> list[Item]:
     return township_items(cat)[township.id]
 
 
-def toc(cat: Catalogue, items: list[Item], entries: ContentsEntries) -> list[tuple[Category, int, Markup]]:
-    """The contents: each category (the items come in category order) with its item count and entries."""
-    groups: dict[str, list[str]] = {}
-    for item in items:
-        groups.setdefault(item.category, []).append(entries.entry(item))
-    return [(cat.category[c], len(members), Markup("".join(members))) for c, members in groups.items()]
+def contents_entry(root: str, item: Item, full: bool) -> bytes:
+    """The item's entry in a handbook's contents, the same in every handbook: linking to its text
+    there (``full``) or else to its page."""
+    href = f"#{item.code}" if full else f"{root}items/{item.code}/"
+    return f'<li><a href="{escape(href)}">{escape(item.name)}</a> <span class="qd-code">{escape(item.code)}</span></li>'.encode()
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
     blocks: dict[str, Markup] = {}
     template = env.get_template("handbook_item.html")
     root = root_of(REL)  # every handbook sits at the same depth: one rendering serves all
-    contents = {full: ContentsEntries(root, full) for full in (True, False)}
     updated = last_date(cat)
-    listed = township_items(cat)
-    for township in cat.townships:
+    items = in_list_order(cat, cat.active_items)
+    # Contents of 16,000 items x 20 townships: each entry made once (or kept in the build cache),
+    # joined as UTF-8 bytes and put into the rendered page (fragments.spliced).
+    made = cached_parts(env, cat, "handbook-contents", items, lambda i: [contents_entry(root, i, False), contents_entry(root, i, True)], 2)
+    pieces = [(link, whole, item) for (link, whole), item in zip(made, items, strict=True)]
+    for township, (table, kinds) in zip(cat.townships, township_tables(cat, items, pieces), strict=True):
         rel = REL.format(id=township.id)
-        items = listed[township.id]
-        full = len(items) <= FULL_TEXT_MAX
-        for item in items if full else []:
+        total = kinds.total()
+        full = total <= FULL_TEXT_MAX
+        listed = [item for _, _, entries in table for _, _, item in entries] if full else []
+        for item in listed:
             if item.code not in blocks:
                 blocks[item.code] = Markup(template.render(
                     root=root, item=item, departments=department_rows(cat, item),
                     citations=citations(cat, item), permalink=cat.permalink(item.code),
                     office=cat.office_of(item)))
-        kinds = Counter(map(attrgetter("responsibility"), items))
-        body = render(env, "handbook.html", rel, township=township, total=len(items), toc=toc(cat, items, contents[full]),
-                      blocks=Markup("".join(blocks[i.code] for i in items)) if full else "",
+        html = render(env, "handbook.html", rel, township=township, total=total, toc=[(c, n, SLOT) for c, n, _ in table],
+                      blocks=Markup("".join(blocks[i.code] for i in listed)),
                       counts=[(k, kinds[k]) for k in KINDS if kinds[k]],
                       updated=updated, full=full, limit=FULL_TEXT_MAX)
-        write_page(docs_dir, rel, title=f"{township.name}工作手册", body=body, updated=updated,
+        contents = [b"".join([whole if full else link for link, whole, _ in entries]) for _, _, entries in table]
+        write_page(docs_dir, rel, title=f"{township.name}工作手册", body=spliced(html, contents), updated=updated,
                    hide=("toc", "navigation"), meta={"qd_kind": "handbook"})

@@ -8,7 +8,7 @@ from datetime import date
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -18,6 +18,8 @@ from generator.pages.assignments import for_township, is_current
 from generator.pages.base import render, today_of, write_page
 from generator.pages.changes import latest
 from generator.pages.fragments import SLOT, ItemRows, cached_parts, spliced
+
+P = TypeVar("P")
 
 
 def latest_changes(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
@@ -143,19 +145,20 @@ def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, u
     write_page(docs_dir, "departments/index.md", title="部门", body=body, updated=updated)
 
 
-def township_tables(cat: Catalogue, items: list[Item], pieces: Sequence[bytes | list[bytes]]
-                    ) -> list[tuple[list[tuple[Category, int, list[bytes]]], Counter[str]]]:
+def township_tables(cat: Catalogue, items: list[Item], pieces: Sequence[P | list[P]]
+                    ) -> list[tuple[list[tuple[Category, int, list[P]]], Counter[str]]]:
     """For each township (townships.yml order): each category with current items there (``items``: the
     current ones in list order), their count and each one's piece (``pieces``, by position in ``items``:
-    the same in every township, or one per township by position), and the township's count of each kind."""
+    the same in every township, or a list of one per township by position), and the township's count
+    of each kind. One pass over the items: at 16,000 items x 20 townships that is 270,000 rows."""
     towns = {t.id: n for n, t in enumerate(cat.townships)}
-    tables: list[list[tuple[Category, int, list[bytes]]]] = [[] for _ in towns]
+    tables: list[list[tuple[Category, int, list[P]]]] = [[] for _ in towns]
     kinds: list[Counter[str]] = [Counter() for _ in towns]
     everywhere: Counter[str] = Counter()  # of the items of every township, counted once
     everyone = range(len(towns))
     at = 0
     for category, members in groupby(items, key=attrgetter("category")):
-        lists: list[list[bytes]] = [[] for _ in towns]
+        lists: list[list[P]] = [[] for _ in towns]
         for item in members:
             made = pieces[at]
             at += 1
@@ -166,12 +169,12 @@ def township_tables(cat: Catalogue, items: list[Item], pieces: Sequence[bytes | 
                 where = [towns[t] for t in item.townships if t in towns]
                 for n in where:
                     kinds[n][item.responsibility] += 1
-            if isinstance(made, bytes):
-                for n in where:
-                    lists[n].append(made)
-            else:
+            if isinstance(made, list):
                 for n in where:
                     lists[n].append(made[n])
+            else:
+                for n in where:
+                    lists[n].append(made)
         for n, listed in enumerate(lists):
             if listed:
                 tables[n].append((cat.category[category], len(listed), listed))
