@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import shutil
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator.citations import cn_numeral
+from generator.model import Item
 from generator.search.index import Index, _title_flags, build_index, fnv1a, postings, varint
 from generator.search.text import article_names, compact, item_text, joined, norm, runs
 from generator.search.write import index_site
@@ -210,6 +214,45 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     assert len(list((folder / "search-grams").iterdir())) == 1
     monkeypatch.undo()
     assert _same(edited, build_index(cat)) and not _same(edited, plain)
+
+
+def test_each_filter_file_holds_the_items_of_its_value() -> None:
+    """``f/<facet>-<i>``: bit n set exactly when item n (in code order) has the i-th value of the facet."""
+    from .conftest import SAMPLE
+
+    cat, _ = check(SAMPLE)
+    assert cat is not None
+    index = build_index(cat)
+    items = sorted(cat.items, key=lambda i: i.code)
+    facets = {facet["key"]: [v for v, _ in facet["values"]] for facet in index.manifest["facets"]}  # type: ignore[attr-defined]
+    has: dict[str, Callable[[Item], set[str]]] = {
+        "kind": lambda i: {i.responsibility}, "category": lambda i: {i.category},
+        "department": lambda i: {d.department for d in i.departments},
+        "township": lambda i: {t.id for t in cat.item_townships(i)}}
+    assert set(facets) == set(has)
+    for key, values in facets.items():
+        for n, value in enumerate(values):
+            bits = int.from_bytes(gzip.decompress(index.files[f"f/{key}-{n}"]), "little")
+            assert {i for i in range(len(items)) if bits >> i & 1} == {i for i, item in enumerate(items) if value in has[key](item)}
+    assert any(i.townships != "all" for i in items) and any(i.townships == "all" for i in items)
+
+
+def test_an_edit_search_does_not_see_reads_no_posting_lists(tmp_path: Path) -> None:
+    """A new history entry changes no text of the index: the gram files come from the cache without
+    the blocks' posting lists (their entries are not read, nor made again when they are gone)."""
+    from generator.cache import Cache
+
+    cat, _ = check(MINIMAL)
+    assert cat is not None
+    folder = tmp_path / "cache"
+    build_index(cat, cache=Cache(folder))
+    shutil.rmtree(folder / "search")
+    keys = len(list((folder / "search-block").iterdir()))
+    item = cat.items[0]
+    entry = dataclasses.replace(item.history[-1], date=date(2099, 1, 2), approval="示编办〔2099〕2号")
+    edited = dataclasses.replace(cat, items=[dataclasses.replace(item, history=[*item.history, entry]), *cat.items[1:]])
+    assert _same(build_index(edited, cache=Cache(folder)), build_index(edited)) and not (folder / "search").exists()
+    assert len(list((folder / "search-block").iterdir())) == keys + 1  # its block's text was made (the same text)
 
 
 def _reads(char: str) -> set[str]:

@@ -184,16 +184,6 @@ def facets(cat: Catalogue) -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def facet_members(cat: Catalogue, item: Item, key: str) -> list[str]:
-    if key == "kind":
-        return [item.responsibility]
-    if key == "category":
-        return [item.category]
-    if key == "department":
-        return sorted({d.department for d in item.departments})
-    return [t.id for t in cat.item_townships(item)]
-
-
 def doc_record(cat: Catalogue, item: Item) -> list[object]:
     category = cat.category.get(item.category)
     return [item.code, item.name, item.responsibility, category.name if category else item.category,
@@ -231,8 +221,10 @@ def _invert(texts: Sequence[ItemText], start: int) -> bytes:
     return b"".join([head, b"\n", *(array("I", ids).tobytes() for ids in lists)])
 
 
-def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes]:
-    """The cache key and :func:`_invert` of ``items[start : start + DOC_CHUNK]``, from the cache when their text is unchanged.
+def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes | None]:
+    """The cache key of ``items[start : start + DOC_CHUNK]``'s posting lists (:func:`_invert`), and the lists
+    when this made them (without a cache; with one, they are fetched only when the gram files must be
+    made again: see :func:`_gram_files`).
 
     The key names the block's text and position (the gram files are cached by these keys). With a
     cache, the key itself is kept by the block's item keys, so an unchanged block's text is not even made.
@@ -244,10 +236,13 @@ def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) 
         return cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts()])).encode()
 
     if cache.folder is None:
-        name = text_key().decode()
-    else:
-        name = cache.get_or_make("search-block", _block_key("documents", cat, block, start), text_key).decode()
-    return name, cache.get_or_make("search", name, lambda: _invert(texts(), start))
+        return text_key().decode(), _invert(texts(), start)
+    return cache.get_or_make("search-block", _block_key("documents", cat, block, start), text_key).decode(), None
+
+
+def _lists(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache, name: str) -> bytes:
+    """The posting lists of the block at ``start`` whose key is ``name`` (see :func:`_documents`)."""
+    return cache.get_or_make("search", name, lambda: _invert([item_text(cat, i) for i in items[start : start + DOC_CHUNK]], start))
 
 
 def _block_key(kind: str, cat: Catalogue, block: Sequence[Item], start: int) -> str:
@@ -311,40 +306,22 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
     items = sorted(cat.items, key=lambda i: i.code)
     size = len(items)
     store = cache or Cache(None)
-    # One pool for both: the blocks' posting lists, and the display records and sentences.
-    jobs: list[Callable[[], tuple[str, bytes] | dict[str, bytes]]] = [
+    # One pool for all: the blocks' posting lists, the display records and sentences, the lookup files.
+    jobs: list[Callable[[], tuple[str, bytes | None] | dict[str, bytes]]] = [
+        functools.partial(_lookup_files, cat, items),
         *(functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)),
         *(functools.partial(_record_files, cat, items, start, store) for start in range(0, size, RECORD_CHUNK)),
     ]
     done = list(results(jobs, parallel=parallel))
     index = Index()
-    grams, shards, t2s = _gram_files([part for part in done if isinstance(part, tuple)], size, parallel=parallel, cache=store)
+    blocks = [part for part in done if isinstance(part, tuple)]
+    grams, shards, t2s = _gram_files(cat, items, blocks, parallel=parallel, cache=store)
     index.files.update((name, data) for name, data in grams.items() if name.startswith("g/"))
     for files in done:
         if isinstance(files, dict):
             index.files.update(files)
-
-    codes: dict[str, int] = {}
-    for number, item in enumerate(items):
-        for code in (item.code, *item.formerly):
-            codes[compact(code)] = number
-    code_files = max(1, math.ceil(len(codes) / CODES_PER_FILE))
-    by_file: dict[int, dict[str, int]] = {}
-    for code, number in sorted(codes.items()):
-        by_file.setdefault(fnv1a(code) % code_files, {})[code] = number
-    for n in range(code_files):
-        index.files[f"c/{n}"] = gz(json_bytes(by_file.get(n, {})))
-
-    facet_list = []
-    for key, label, values in facets(cat):
-        members: dict[str, list[int]] = {v: [] for v, _ in values}
-        for number, item in enumerate(items):
-            for v in facet_members(cat, item, key):
-                members.setdefault(v, []).append(number)
-        for i, (v, _) in enumerate(values):
-            index.files[f"f/{key}-{i}"] = gz(bitmap(members[v], size))
-        facet_list.append({"key": key, "label": label, "values": [[v, name] for v, name in values]})
-
+    code_files = sum(1 for name in index.files if name.startswith("c/"))
+    facet_list = [{"key": key, "label": label, "values": [[v, name] for v, name in values]} for key, label, values in facets(cat)]
     index.files.update((name, data) for name, data in grams.items() if name.startswith("x/"))
 
     index.manifest = {
@@ -361,29 +338,67 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
     return index
 
 
-def _gram_files(parts: list[tuple[str, bytes]], size: int, *, parallel: bool, cache: Cache) -> tuple[dict[str, bytes], int, str]:
+def _lookup_files(cat: Catalogue, items: Sequence[Item]) -> dict[str, bytes]:
+    """The ``c/`` files (code without separators -> item number) and the ``f/`` files (a bitmap per filter value)."""
+    files: dict[str, bytes] = {}
+    codes: dict[str, int] = {}
+    for number, item in enumerate(items):
+        for code in (item.code, *item.formerly):
+            codes[compact(code)] = number
+    code_files = max(1, math.ceil(len(codes) / CODES_PER_FILE))
+    by_file: dict[int, dict[str, int]] = {}
+    for code, number in sorted(codes.items()):
+        by_file.setdefault(fnv1a(code) % code_files, {})[code] = number
+    for n in range(code_files):
+        files[f"c/{n}"] = gz(json_bytes(by_file.get(n, {})))
+    everywhere: list[int] = []  # the items of every township
+    members: collections.defaultdict[tuple[str, str], list[int]] = collections.defaultdict(list)
+    for number, item in enumerate(items):  # (an item named twice under a value sets its bit once)
+        members["kind", item.responsibility].append(number)
+        members["category", item.category].append(number)
+        for duty in item.departments:
+            members["department", duty.department].append(number)
+        for township in () if item.townships == "all" else item.townships:
+            members["township", township].append(number)
+        if item.townships == "all":
+            everywhere.append(number)
+    for key, _, values in facets(cat):
+        for i, (v, _) in enumerate(values):
+            ids = members.get((key, v), [])
+            files[f"f/{key}-{i}"] = gz(bitmap(everywhere + ids if key == "township" else ids, len(items)))
+    return files
+
+
+def _gram_files(cat: Catalogue, items: Sequence[Item], blocks: list[tuple[str, bytes | None]], *, parallel: bool,
+                cache: Cache) -> tuple[dict[str, bytes], int, str]:
     """The gram files (``g/<n>``) and what else needs every posting list (``x/`` files), the shard count
-    and the manifest's ``t2s``, from the blocks' posting lists (``parts``: their cache keys and lists, in item order).
+    and the manifest's ``t2s``, from the blocks of :func:`_documents` (their keys, in item order, and their
+    lists when they were made).
 
     From the cache while every block's text is unchanged (their keys name their texts
     and positions): a rebuild after a change that search does not see (a history
-    entry) neither merges nor encodes the lists again.
+    entry) neither reads, merges nor encodes the lists again.
     """
+    size = len(items)
+
     def make() -> bytes:
+        jobs = [functools.partial(_lists, cat, items, n * DOC_CHUNK, cache, name) for n, (name, made) in enumerate(blocks) if made is None]
+        fetched = iter(list(results(jobs, parallel=parallel)))
+        parts = [made if made is not None else next(fetched) for _, made in blocks]
         files, shards, t2s = _encode(parts, size, parallel=parallel)
         return json_bytes({"shards": shards, "t2s": t2s}) + b"\n" + _packed(files)  # compact JSON has no raw newline
 
-    name = cache_key("search-grams", str(size), *(block for block, _ in parts))
+    name = cache_key("search-grams", str(size), *(block for block, _ in blocks))
     head, _, packed = cache.latest("search-grams", name, make, slot=str(size)).partition(b"\n")
     told = json.loads(head)
     return _unpacked(packed), told["shards"], told["t2s"]
 
 
-def _encode(parts: list[tuple[str, bytes]], size: int, *, parallel: bool) -> tuple[dict[str, bytes], int, str]:
+def _encode(parts: list[bytes], size: int, *, parallel: bool) -> tuple[dict[str, bytes], int, str]:
     """:func:`_gram_files` made: the lists merged, every gram's record encoded and the records sharded."""
     body_of: dict[str, array[int]] = {}
     title_of: dict[str, array[int]] = {}
-    for _, part in parts:  # in item order, so every list stays ascending
+    for part in parts:  # in item order, so every list stays ascending
         _merge(part, body_of, title_of)
     chars = {g for g in body_of if len(g) == 1}
 
