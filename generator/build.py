@@ -25,7 +25,7 @@ from generator.cache import Cache, key
 from generator.errors import QingdanError
 from generator.model import Catalogue
 from generator.problems import errors
-from generator.reuse import close_logs, site_files, update, write_or_keep
+from generator.reuse import forget, open_ledger, record_ledger, site_files, update, write_or_keep
 from generator.search import write as search_step
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -151,6 +151,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     try:
         project = project_dir(catalogue)
         docs_dir, site_dir = work / "docs", work / "site"
+        open_ledger(Cache(options.cache), out, site_dir)  # what the build of --out wrote there (generator.reuse)
         updated = last_date(cat)
         say(f"生成页面：{len(cat.items)} 个事项 …")
         parallel = len(cat.items) >= options.parallel_from
@@ -162,7 +163,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
         # Over a site built before, only what changed is written, then moved into it (generator.reuse).
         old_files = run_mkdocs(config, work, say, updated, parallel=parallel, markdown_all=options.markdown_all,
                                stencils=options.stencils, replaces=out if out.is_dir() else None,
-                               page_dates=docs_dates(project / "docs"))
+                               page_dates=docs_dates(project / "docs"), cache=Cache(options.cache))
         previous = out if old_files is not None else None
         say("生成历次版本页面 …")
         write_version_pages(site_dir, cat, say, parallel=parallel, charts=charts, cache=Cache(options.cache),
@@ -180,6 +181,7 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
                 update(site_dir, out, old_files)
             except OSError as exc:
                 raise QingdanError(f"新网站已生成，但更新 {out} 时出错：{exc}；网站可能只更新了一部分，请排除问题后重新运行生成。") from None
+        record_ledger(Cache(options.cache), out, site_dir)
         say(f"完成：网站已写入 {out}")
         say(f"打开方式：运行 `python3 -m http.server -d {out} 8000`（或 `qingdan serve`），再用浏览器打开 http://127.0.0.1:8000/")
         return out
@@ -190,5 +192,5 @@ def build_site(catalogue: Path, out: Path, say: Callable[[str], None] = silent, 
     except Exception as exc:  # a bug in a page writer or post-build step: cli shows the traceback; --out is kept
         raise QingdanError("生成网站时程序出错（见上面的错误信息，请报告给维护人员）；原有网站文件夹未改动。") from exc
     finally:
-        close_logs(work / "site")
+        forget(work / "site", out)
         shutil.rmtree(work, ignore_errors=True)

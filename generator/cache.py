@@ -75,22 +75,39 @@ class Cache:
         the same cache folder makes it again."""
         return self._entry(os.path.join(kind, f"{LATEST}-{slot}" if slot else LATEST), name.encode("ascii"), make)
 
+    def load(self, kind: str, name: str) -> bytes | None:
+        """The payload of an entry :meth:`store` made, if it is there intact (else None)."""
+        return None if self.folder is None else self._read(os.path.join(self.folder, kind, name), b"")
+
+    def store(self, kind: str, name: str, payload: bytes) -> None:
+        """Make (or replace) the entry ``kind``/``name``; nothing without a cache folder."""
+        if self.folder is not None and payload:
+            self._write(Path(self.folder, kind, name), payload + hashlib.sha256(payload).digest())
+
     def _entry(self, rel: str, head: bytes, make: Callable[[], bytes]) -> bytes:
         """The payload of the entry at ``rel`` if it starts with ``head`` and passes its digest, else ``make()``, stored."""
         if self.folder is None:
             return make()
         path = os.path.join(self.folder, rel)  # tens of thousands of reads a build: no pathlib
+        found = self._read(path, head)
+        if found is not None:
+            return found
+        payload = make()
+        self._write(Path(path), head + payload + hashlib.sha256(head + payload).digest())
+        return payload
+
+    @staticmethod
+    def _read(path: str, head: bytes) -> bytes | None:
+        """What follows ``head`` in the entry at ``path``, if it starts so and passes its digest."""
         try:
             with open(path, "rb") as held:
                 stored = held.read()
         except OSError:
-            stored = b""
+            return None
         body, digest = stored[:-DIGEST], stored[-DIGEST:]
         if len(body) > len(head) and body.startswith(head) and hashlib.sha256(body).digest() == digest:
             return body[len(head):]
-        payload = make()
-        self._write(Path(path), head + payload + hashlib.sha256(head + payload).digest())
-        return payload
+        return None
 
     def link(self, digest: str, dest: str) -> bool:
         """Make ``dest`` (a new file) a hard link to the stored file whose bytes have SHA-256 ``digest``

@@ -9,8 +9,16 @@ at 16,000 items thus neither creates nor deletes the 50,000 folders of the
 whole site, and every unchanged file keeps its inode and time (an upload that
 compares size and time moves only what changed).
 
-The old file's bytes are read and compared every time (never assumed from a
-cache), so a damaged file is written afresh. Nothing is ever written into an
+The old file's bytes are read and compared, unless the build cache holds the
+site's :class:`Ledger`: what the build that made the site wrote into it, each
+file with a *token* (a cache key of everything that went into its bytes) and
+its status then (size, times, inode). A writer whose file has the same token
+as then, and whose file still has that status, neither makes nor reads it
+(:func:`keep_unread`): the same way git trusts its index and make its times.
+Any change to the file, even to the same bytes, changes its status (its
+change time cannot be set back), and the ledger itself is a checked cache
+entry; a file changed in the same clock tick as the ledger was taken is left
+out of it (git's "racy" files). Nothing is ever written into an
 existing file: a changed file is a new file renamed over the old one, so
 whatever else shares the old inode (a hard-linked copy of the site) keeps the
 old bytes. A previous site with a symbolic link anywhere in it is not updated
@@ -23,17 +31,175 @@ import filecmp
 import os
 import shutil
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.cache import Cache, key
 
 KEPT = ".kept"
 """Beside the new site folder: one file per process listing the paths it kept (forked workers write too)."""
+TOKENS = ".tokens"
+"""Beside the new site folder: one file per process of ``token path`` lines, the next :class:`Ledger`'s
+(``=token path``: kept unread, its status as in the last ledger)."""
+LEDGER = "ledger"
+"""The cache kind of ledgers: one entry per site folder (by its absolute path)."""
+_HEAD = b"qingdan-ledger 1\n"
+
+Status = tuple[int, int, int, int, int]
+"""A file's size, modification and change times (ns), inode and device."""
 
 
-def write_or_keep(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> None:
-    """Put ``data`` at ``dest`` (site path ``rel``), unless ``previous``/``rel`` holds it already."""
+def write_or_keep(previous: str | Path | None, rel: str, dest: str | Path, data: bytes, token: str | None = None) -> None:
+    """Put ``data`` at ``dest`` (site path ``rel``), unless ``previous``/``rel`` holds it already.
+
+    ``token``: a cache key of everything ``data`` was made from (see :func:`keep_unread`)."""
     if not keep_if_same(previous, rel, dest, data):
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         Path(dest).write_bytes(data)
+    if token is not None:
+        _note_token(_root(dest, rel), rel, token)
+
+
+@dataclass
+class Ledger:
+    """The files a build wrote with a token, by site path: the token and the file's status then."""
+
+    rows: dict[str, tuple[str, Status]]
+    by_token: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for rel, (token, _) in self.rows.items():
+            self.by_token.setdefault(token, []).append(rel)
+
+
+DIGESTS = ".digests"
+"""Beside the temporary docs folder: one file per process of ``digest path`` lines, the SHA-256 of
+generated docs files as written (so the MkDocs step knows them unread)."""
+
+
+def note_digests(docs_dir: str | Path, rows: list[tuple[str, str]]) -> None:
+    """Note the SHA-256 (hex) of docs files written (``(docs path, digest)``; read by :func:`noted_digests`)."""
+    if rows:
+        os.write(_log(f"{docs_dir}{DIGESTS}"), "".join(f"{digest} {rel}\n" for rel, digest in rows if "\n" not in rel).encode())
+
+
+def noted_digests(docs_dir: str | Path) -> dict[str, str]:
+    """The digests :func:`note_digests` noted, by docs path (every writer is done)."""
+    folder = f"{docs_dir}{DIGESTS}"
+    for path in [p for p in _LOGS if p.startswith(folder + os.sep)]:
+        os.close(_LOGS.pop(path))
+    found = {}
+    for log in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        with open(os.path.join(folder, log), encoding="utf-8") as held:
+            for line in held.read().splitlines():
+                digest, rel = line.split(" ", 1)
+                found[rel] = digest
+    return found
+
+
+_LEDGERS: dict[str, Ledger] = {}
+"""The ledger of each site being replaced (by its path): :func:`open_ledger`, read by forked workers too."""
+_TRACKED: set[str] = set()
+"""New site folders whose tokens are noted for their own ledger."""
+
+
+def _status(info: os.stat_result) -> Status:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
+
+
+def _ledger_name(out: Path) -> str:
+    return key(LEDGER, os.fspath(Path(out).absolute()))
+
+
+def open_ledger(cache: Cache, out: Path, new_site: Path) -> None:
+    """Before a build of ``new_site`` that replaces ``out``: read ``out``'s ledger (if the cache holds
+    one intact) and note the tokens of what is written, for :func:`record_ledger` (with a cache only)."""
+    if cache.folder is None:
+        return
+    _TRACKED.add(os.fspath(new_site))
+    payload = cache.load(LEDGER, _ledger_name(out)) if out.is_dir() else None
+    if payload is None or not payload.startswith(_HEAD):
+        return
+    rows: dict[str, tuple[str, Status]] = {}
+    for line in payload[len(_HEAD):].decode("utf-8").splitlines():
+        token, size, mtime, ctime, inode, device, rel = line.split(" ", 6)
+        rows[rel] = token, (int(size), int(mtime), int(ctime), int(inode), int(device))
+    _LEDGERS[os.fspath(out)] = Ledger(rows)
+
+
+def keep_unread(previous: str | Path | None, rel: str, dest: str | Path, token: str) -> bool:
+    """True, noting ``rel`` as kept, if the last build wrote ``previous``/``rel`` with ``token`` and the
+    file is still as it left it (see the module's docstring): then its bytes need not be made."""
+    return previous is not None and _unread(previous, [rel], _root(dest, rel), token)
+
+
+def keep_all_unread(previous: str | Path | None, site: str | Path, token: str) -> bool:
+    """As :func:`keep_unread` for every file the last build wrote with ``token`` (one item's version
+    pages, say; a token names its files): True if there were some and all are as it left them."""
+    ledger = _LEDGERS.get(os.fspath(previous)) if previous is not None else None
+    rels = ledger.by_token.get(token) if ledger is not None else None
+    return previous is not None and bool(rels) and _unread(previous, rels or [], os.fspath(site), token)
+
+
+def _unread(previous: str | Path, rels: list[str], root: str, token: str) -> bool:
+    ledger = _LEDGERS.get(os.fspath(previous))
+    if ledger is None:
+        return False
+    for rel in rels:
+        row = ledger.rows.get(rel)
+        try:
+            info = os.lstat(os.path.join(previous, rel))
+        except OSError:
+            return False
+        if row is None or row[0] != token or not stat.S_ISREG(info.st_mode) or _status(info) != row[1]:
+            return False
+    os.write(_log(root + KEPT), "".join(rel + "\n" for rel in rels).encode("utf-8"))
+    if root in _TRACKED:
+        os.write(_log(root + TOKENS), "".join(f"={token} {rel}\n" for rel in rels).encode("utf-8"))
+    return True
+
+
+def _root(dest: str | Path, rel: str) -> str:
+    """The site folder of ``dest``, the file at site path ``rel`` in it."""
+    dest = os.fspath(dest)
+    assert dest.endswith(rel), (dest, rel)
+    return dest[: len(dest) - len(rel)].rstrip(os.sep)
+
+
+def _note_token(root: str, rel: str, token: str) -> None:
+    if root in _TRACKED and "\n" not in rel:
+        os.write(_log(root + TOKENS), f"{token} {rel}\n".encode())
+
+
+def record_ledger(cache: Cache, out: Path, new_site: Path) -> None:
+    """After the build of ``new_site`` is in ``out``: store ``out``'s ledger, each noted file's token
+    and status now (a file kept unread: its status as the last ledger has it)."""
+    if cache.folder is None or os.fspath(new_site) not in _TRACKED:
+        return
+    close_logs(new_site)
+    last = _LEDGERS.pop(os.fspath(out), None)
+    folder = Path(f"{new_site}{TOKENS}")
+    # Git's racy files: a file whose times are not before this file's, made now on the same file
+    # system, could still change within the same clock tick without its status showing it.
+    probe = new_site.with_name(f"{new_site.name}.ledger-time")
+    probe.write_bytes(b"")
+    now = probe.stat().st_mtime_ns
+    lines = []
+    for log in sorted(folder.iterdir()) if folder.is_dir() else []:
+        for line in log.read_text(encoding="utf-8").splitlines():
+            token, rel = line.split(" ", 1)
+            if token.startswith("="):
+                token = token[1:]
+                row = last.rows.get(rel) if last is not None else None
+                status = row[1] if row is not None else None
+            else:
+                try:
+                    status = _status(os.lstat(out / rel))
+                except OSError:
+                    status = None
+            if status is not None and max(status[1], status[2]) < now:
+                lines.append(f"{token} {' '.join(map(str, status))} {rel}\n")
+    cache.store(LEDGER, _ledger_name(out), _HEAD + "".join(sorted(lines)).encode("utf-8"))
 
 
 def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> bool:
@@ -51,9 +217,7 @@ def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: 
             return False
     finally:
         os.close(fd)
-    dest = os.fspath(dest)
-    assert dest.endswith(rel), (dest, rel)
-    os.write(_log(dest[: len(dest) - len(rel)].rstrip(os.sep) + KEPT), (rel + "\n").encode("utf-8"))
+    os.write(_log(_root(dest, rel) + KEPT), (rel + "\n").encode("utf-8"))
     return True
 
 
@@ -86,9 +250,16 @@ def plain_tree(folder: Path) -> set[str] | None:
 
 
 def close_logs(new_site: Path) -> None:
-    """Close this process's kept-file logs of the build of ``new_site`` (a later note opens them again)."""
-    for path in [p for p in _LOGS if p.startswith(f"{new_site}{KEPT}{os.sep}")]:
+    """Close this process's kept-file and token logs of the build of ``new_site`` (a later note opens them again)."""
+    for path in [p for p in _LOGS if p.startswith((f"{new_site}{KEPT}{os.sep}", f"{new_site}{TOKENS}{os.sep}"))]:
         os.close(_LOGS.pop(path))
+
+
+def forget(new_site: Path, out: Path) -> None:
+    """Drop what this process holds of the build of ``new_site`` over ``out`` (it ended, or failed)."""
+    close_logs(new_site)
+    _TRACKED.discard(os.fspath(new_site))
+    _LEDGERS.pop(os.fspath(out), None)
 
 
 def kept_paths(new_site: Path) -> set[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import os
+import pickle
 import stat
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
+from generator.cache import Cache
 from generator.mkdocs_site import stencil
 from generator.parallel import chunks, results
 
@@ -39,6 +41,7 @@ class Bulk:
     probes: dict[str, stencil.Source]  # source path -> page, for the probes MkDocs renders
     rest: dict[str, tuple[File, stencil.Located]]  # source path -> file and where its page is in it, for the pages filled here
     moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) and site path of files to link, not copy
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)  # source path -> SHA-256 of the file (probes, rest), if noted
     listed: list[File] | None = None
 
     def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
@@ -72,10 +75,13 @@ class Bulk:
             packed.write(xml.read_bytes())
 
 
-def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool) -> Bulk:
+def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool, digests: dict[str, str] | None = None,
+         cache: Cache | None = None) -> Bulk:
     """Group the generated pages outside the nav; mark all but the probes excluded from MkDocs.
 
-    The pages are read on forked workers if ``parallel`` (16,000 files at 16,000 items).
+    The pages are read on forked workers if ``parallel`` (16,000 files at 16,000 items), except
+    those whose digest the writer noted (``digests``, by source path) and ``cache`` knows from an
+    earlier build: where a page is in its file depends on the file's bytes and URL only.
 
     Files MkDocs would copy from the (temporary) docs folder are excluded too
     and linked into the site instead (:func:`generator.mkdocs_site.parallel.link_files`):
@@ -83,18 +89,25 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
     MkDocs' own sitemap or 404 page would overwrite (MkDocs copies first), and
     one whose permissions a copy would not keep.
     """
+    digests, cache = digests or {}, cache or Cache(None)
     candidates = [file for file in files.documentation_pages() if file.src_uri not in in_nav]
+    known = _known(cache)
+    found: list[stencil.Located | None] = [known.get((digests.get(file.src_uri, ""), file.url)) for file in candidates]
+    unread = [n for n, page in enumerate(found) if page is None]
 
     def reader(start: int, stop: int) -> Callable[[], list[stencil.Located | None]]:
         def run() -> list[stencil.Located | None]:
             keys: dict[Hashable, Hashable] = {}  # one object per key: pickled once, not once per page
-            found = [_located(file) for file in candidates[start:stop]]
+            found = [_located(candidates[n]) for n in unread[start:stop]]
             return [page and dataclasses.replace(page, key=keys.setdefault(page.key, page.key)) for page in found]
 
         return run
 
-    found = [page for part in results([reader(a, b) for a, b in chunks(len(candidates), 1000)], parallel=parallel)
-             for page in part]
+    fresh = [page for part in results([reader(a, b) for a, b in chunks(len(unread), 1000)], parallel=parallel) for page in part]
+    for n, page in zip(unread, fresh, strict=True):
+        found[n] = page
+    _remember(cache, known, {(digests[file.src_uri], file.url): page for file, page in zip(candidates, found, strict=True)
+                             if file.src_uri in digests})
     located = {file.src_uri: (file, page) for file, page in zip(candidates, found, strict=True)
                if page is not None and page.key is not None}
     groups = []
@@ -109,7 +122,28 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
         for uri in group.rest:
             located[uri][0].inclusion = InclusionLevel.EXCLUDED
             rest[uri] = located[uri]
-    return Bulk(groups, probes, rest, _moves(files, config))
+    return Bulk(groups, probes, rest, _moves(files, config), {uri: digests[uri] for uri in (*probes, *rest) if uri in digests})
+
+
+LOCATED = "located"
+"""The cache kind of where the pages of one build are in their files (one entry, the latest)."""
+
+
+def _known(cache: Cache) -> dict[tuple[str, str], stencil.Located | None]:
+    """Where the pages of the last build were in their files, by (SHA-256 of the file, URL)."""
+    payload = cache.load(LOCATED, LOCATED)
+    try:
+        known = pickle.loads(payload) if payload is not None else {}  # our own entry, checked by Cache
+    except Exception:  # whatever went wrong, the pages are read
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _remember(cache: Cache, known: dict[tuple[str, str], stencil.Located | None],
+              now: dict[tuple[str, str], stencil.Located | None]) -> None:
+    """Keep ``now`` for the next build, if it is not what the cache holds already."""
+    if now.keys() != known.keys():
+        cache.store(LOCATED, LOCATED, pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _moves(files: Files, config: MkDocsConfig) -> dict[str, tuple[str, str]]:

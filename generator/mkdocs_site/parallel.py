@@ -30,10 +30,11 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from generator.cache import key
 from generator.mkdocs_site import stencil
 from generator.mkdocs_site.bulk import Bulk
 from generator.parallel import Job, chunks, run_jobs
-from generator.reuse import keep_if_same, write_or_keep
+from generator.reuse import keep_if_same, keep_unread, write_or_keep
 
 PLACEHOLDER = "qingdan-deferred.html"
 """The empty template a deferred page has while MkDocs' own loop runs."""
@@ -91,8 +92,21 @@ class Deferred:
         linked()  # before any other job of the fork helper, which runs one list of jobs at a time
         if None in made:
             return False
+        # A filled page is made of its stencil and its file (whose digest the writer noted): a page the
+        # last build filled from the same is kept without either being read (generator.reuse.keep_unread).
+        # So is a probe, which its stencil fills alike.
+        stencil_keys = {id(used): used.key() for used in made if used is not None}
+
+        def token(uri: str, used: stencil.Stencil, url: str) -> str | None:
+            digest = bulk.digests.get(uri) if bulk is not None else None
+            return key("filled-page", stencil_keys[id(used)], digest, url) if digest else None
+
+        probe_tokens = {uri: token(uri, used, bulk.probes[uri].url) for group, used in zip(bulk.groups, made, strict=True)
+                        if used is not None for uri in group.probes} if bulk else {}
         for uri, html in done.items():
-            out.write(html, entries[uri][0].file)
+            file, made_of = entries[uri][0].file, probe_tokens.get(uri)
+            if made_of is None or not keep_unread(previous, file.dest_uri, str(file.abs_dest_path), made_of):
+                out.write(html, file, made_of)
         todo = [entry for entry in pages if entry[0].file.src_uri not in done]
         fills = [(uri, used) for group, used in zip(bulk.groups, made, strict=True) for uri in group.rest] if bulk else []
 
@@ -109,10 +123,13 @@ class Deferred:
                 assert bulk is not None
                 sources = []
                 for uri, used in fills[start:stop]:
+                    assert used is not None
                     file, page = bulk.rest[uri]
-                    data = file.content_bytes
-                    assert used is not None and len(data) == page.size  # the file planned
-                    out.write_bytes(used.fill(page.page, data[page.start:page.stop]), file)
+                    made_of = token(uri, used, file.url)
+                    if made_of is None or not keep_unread(previous, file.dest_uri, str(file.abs_dest_path), made_of):
+                        data = file.content_bytes
+                        assert len(data) == page.size  # the file planned
+                        out.write_bytes(used.fill(page.page, data[page.start:page.stop]), file, made_of)
                     sources.append(str(file.abs_src_path))
                     os.unlink(sources[-1])
                 _remove_folders_of(sources)
@@ -168,8 +185,8 @@ def _stencil(group: stencil.Group, sources: dict[str, stencil.Source], entries: 
         marked = render(first)
     finally:
         first[0].meta, first[0].content = saved
-    real = [render(entry) for entry in kept[1:] if entry is not None]
-    done.update(zip(group.probes[1:], real, strict=True))
+    real = [render(entry) for entry in kept if entry is not None]
+    done.update(zip(group.probes, real, strict=True))
     return stencil.make(probes, group.varying, marked, real)
 
 
@@ -192,13 +209,14 @@ class Output:
     def __init__(self, previous: str | None) -> None:
         self.previous = previous
 
-    def write(self, output: str, file: File) -> None:
+    def write(self, output: str, file: File, token: str | None = None) -> None:
         if output and not output.isspace():
-            write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"))
+            write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"),
+                          token)
 
-    def write_bytes(self, data: bytes, file: File) -> None:
-        """A page made of bytes (never empty: a filled page has its content)."""
-        write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), data)
+    def write_bytes(self, data: bytes, file: File, token: str | None = None) -> None:
+        """A page made of bytes (never empty: a filled page has its content); ``token``: what it is made of."""
+        write_or_keep(self.previous, file.dest_uri, str(file.abs_dest_path), data, token)
 
 
 

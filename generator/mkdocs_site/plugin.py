@@ -35,11 +35,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from generator.cache import Cache
 from generator.mkdocs_site import bulk
 from generator.mkdocs_site.config import cn_date
 from generator.mkdocs_site.parallel import Deferred, link_files, with_placeholder
 from generator.parallel import results
-from generator.reuse import plain_tree
+from generator.reuse import noted_digests, plain_tree
 
 _INDENT = re.compile(r"\n[ \t]*(?=\S|\n)|[ \t]+(?=\n)")
 
@@ -58,8 +59,10 @@ def _trim(text: str) -> str:
 
 class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self, say: Callable[[str], None], *, parallel: bool, markdown_all: bool, stencils: bool,
-                 replaces: str | None = None, page_dates: dict[str, date] | None = None) -> None:
+                 replaces: str | None = None, page_dates: dict[str, date] | None = None, cache: Cache | None = None) -> None:
         super().__init__()
+        self.cache = cache or Cache(None)
+        """The build cache: where the generated pages were in their files (generator.mkdocs_site.bulk)."""
         self.page_dates = page_dates or {}
         """Hand-written pages' own dates (config.docs_dates): an approved change elsewhere leaves them alone."""
         self.replaces = replaces
@@ -111,7 +114,8 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.previous = self.replaces if self.old_files is not None else None
         self.files = files
         if self.stencils:
-            self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config, parallel=self.parallel)
+            self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config, parallel=self.parallel,
+                                  digests=noted_digests(config.docs_dir), cache=self.cache)
             if self.bulk.moves:  # on a worker while MkDocs reads and renders its pages; flush waits
                 self._begin(functools.partial(link_files, self.bulk.moves, self.previous))
         return nav

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from generator.cache import Cache
+
 
 class MkDocsFailed(Exception):
     """MkDocs refused the configuration or a page; the message is for the user (Chinese)."""
@@ -33,7 +35,7 @@ def _source_date(day: date) -> Iterator[None]:
 
 def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], None], updated: date,
                *, parallel: bool, markdown_all: bool = False, stencils: bool = True, replaces: Path | None = None,
-               page_dates: dict[str, date] | None = None) -> set[str] | None:
+               page_dates: dict[str, date] | None = None, cache: Cache | None = None) -> set[str] | None:
     """Build the site ``config_dict`` describes (its docs_dir must be temporary: the build deletes from it).
 
     ``parallel`` renders theme pages on forked workers; ``markdown_all`` runs
@@ -43,7 +45,7 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
     folder this build replaces. Returns its files (generator.reuse.plain_tree)
     if it is updated in place: then its unchanged pages were kept, not written again.
     ``page_dates``: hand-written pages' own dates (config.docs_dates), shown and put in the
-    sitemap instead of the site's date.
+    sitemap instead of the site's date. ``cache``: the build cache.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -63,7 +65,8 @@ def run_mkdocs(config_dict: dict[str, Any], work: Path, say: Callable[[str], Non
                 config = load_config(str(config_file))
                 escape_text(config)
                 plugin = QingdanPlugin(say, parallel=parallel, markdown_all=markdown_all, stencils=bulk,
-                                       replaces=str(replaces) if replaces is not None else None, page_dates=page_dates)
+                                       replaces=str(replaces) if replaces is not None else None, page_dates=page_dates,
+                                       cache=cache)
                 config.plugins["qingdan"] = plugin
                 try:
                     build(config)

@@ -7,7 +7,7 @@ generated pages are grouped before MkDocs runs, from their files alone
 (:func:`locate`: front matter, content and URL are all a raw page's theme
 rendering depends on). Of each group only ``PROBES`` pages go through MkDocs:
 one of them is rendered once more with marker strings in place of its values,
-giving a stencil, which is trusted only if it reproduces the other two byte
+giving a stencil, which is trusted only if it reproduces all three byte
 for byte; the rest of the group never reaches MkDocs and is filled from the
 stencil (:mod:`generator.mkdocs_site.parallel`). Only pages whose values read
 the same whatever filter the theme applies (no ``&<>"'``, no doubled
@@ -28,12 +28,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from generator import cache
+
 MARK = "QDSLOT{}X"
 _MARKS = re.compile(r"QDSLOT(\w+?)X")
 _PLAIN = re.compile(r"[^&<>\"'\s]+(?: [^&<>\"'\s]+)*")
 URL = "url"
 CONTENT = "content"
-PROBES = 3  # pages of a group that MkDocs renders: one for the stencil, two it must reproduce
+PROBES = 3  # pages of a group that MkDocs renders: one gives the stencil, which must reproduce all three
 H1 = "<h1"  # Material adds a heading when the content has none: the probe's content keeps that answer
 FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # MkDocs' own front matter pattern
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # JSON joins an escaped pair into one character, YAML does not
@@ -187,6 +189,10 @@ class Stencil:
     slots: list[str]
     varying: list[str]
 
+    def key(self) -> str:
+        """A cache key of the stencil: two stencils of one key fill every page alike."""
+        return cache.key("stencil", repr((self.slots, self.varying)), *self.literals)
+
     def fill(self, page: Source, content: bytes) -> bytes:
         """The page's HTML as written, ``content`` being its content's bytes (its values are plain: it
         was planned into this stencil's group)."""
@@ -208,15 +214,15 @@ def markers(probe: Source, varying: list[str]) -> tuple[dict[str, Any], str]:
 
 def make(probes: list[Source], varying: list[str], marked: str, real: list[str]) -> Stencil | None:
     """The stencil from ``marked`` (the first probe rendered with :func:`markers`); None unless
-    filling it reproduces ``real`` (the other probes, rendered as they are) byte for byte."""
+    filling it reproduces ``real`` (the probes, rendered as they are) byte for byte."""
     html = marked.replace(markers(probes[0], varying)[1], MARK.format(CONTENT))
     parts = _MARKS.split(html.replace(probes[0].url, MARK.format(URL)))
     slots = parts[1::2]
     if CONTENT not in slots or not set(slots) <= {URL, CONTENT, *(f"m{i}" for i in range(len(varying)))}:
         return None
     stencil = Stencil([utf8(part) for part in parts[::2]], slots, varying)
-    if len(real) != len(probes) - 1:
+    if len(real) != len(probes):
         return None
-    if any(stencil.fill(p, utf8(p.content)) != utf8(html) for p, html in zip(probes[1:], real, strict=True)):
+    if any(stencil.fill(p, utf8(p.content)) != utf8(html) for p, html in zip(probes, real, strict=True)):
         return None
     return stencil

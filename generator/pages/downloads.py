@@ -25,7 +25,7 @@ from generator.model import Catalogue
 from generator.pages.base import last_date, render, write_page
 from generator.pages.memo import context_digest, item_key
 from generator.parallel import CHUNK, Job, chunks, run_jobs
-from generator.reuse import write_or_keep
+from generator.reuse import keep_all_unread, write_or_keep
 from generator.sheets import export
 
 BASENAME = "qingdan"
@@ -162,11 +162,18 @@ def write_records(site_dir: Path, cat: Catalogue, *, parallel: bool, cache: Cach
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
-            for item, text in zip(cat.items[start:stop], item_texts(cat, keys, cache, start, stop), strict=True):
-                data = text.encode("utf-8")
-                for code in (item.code, *item.formerly):
-                    rel = f"items/{code}.json"
-                    write_or_keep(previous, rel, os.path.join(folder, rel), data)
+            spans = [(start, stop)] if keys is None else [(a, b) for a, b in runs(keys, RUN) if start <= a < stop]
+            for a, b in spans:
+                # An item's files are its record, which its key stands for: a file the last build wrote
+                # for the same key is kept without the record being read (generator.reuse.keep_unread).
+                tokens = [None] * (b - a) if keys is None else [key("record-files", name) for name in keys[a:b]]
+                todo = [t is None or not keep_all_unread(previous, folder, t) for t in tokens]
+                if not any(todo):
+                    continue
+                for item, text, t, wanted in zip(cat.items[a:b], item_texts(cat, keys, cache, a, b), tokens, todo, strict=True):
+                    for code in (item.code, *item.formerly) if wanted else ():
+                        rel = f"items/{code}.json"
+                        write_or_keep(previous, rel, os.path.join(folder, rel), text.encode("utf-8"), t)
             return stop - start
 
         return run

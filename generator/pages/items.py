@@ -26,6 +26,7 @@ from generator.pages.base import lead_label, published_of, render, write_page
 from generator.pages.memo import item_pages, job_bounds
 from generator.pages.versionview import item_page_context
 from generator.parallel import Job
+from generator.reuse import note_digests
 
 
 @dataclass
@@ -169,6 +170,8 @@ def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[J
             made: set[str] = set()  # pages written while they were made (not linked from the store)
             folders: set[str] = set()
 
+            noted: list[tuple[str, str]] = []  # each page's digest, for the MkDocs step (generator.reuse.noted_digests)
+
             def make(item: Item) -> list[bytes]:
                 made.add(item.code)
                 data = write_item(cat, docs_dir, env, item)
@@ -176,6 +179,7 @@ def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[J
                     return [b""]
                 digest = hashlib.sha256(data).hexdigest()
                 cache.keep(os.path.join(docs_dir, item_source(item.code)), digest)
+                noted.append((item_source(item.code), digest))
                 return [digest.encode()]
 
             for item, (digest,) in item_pages(env, "item-file", cat, start, stop, make):
@@ -186,8 +190,11 @@ def item_jobs(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> list[J
                 if folder not in folders:
                     os.makedirs(folder, exist_ok=True)
                     folders.add(folder)
-                if not cache.link(digest.decode(), path):
+                if cache.link(digest.decode(), path):
+                    noted.append((item_source(item.code), digest.decode()))
+                else:
                     make(item)  # not in the store (or damaged there): made again
+            note_digests(docs_dir, noted)
             return stop - start
 
         return run

@@ -144,6 +144,12 @@ def job_bounds(env: jinja2.Environment, cat: Catalogue, size: int = CHUNK) -> li
     return whole_runs(_runs(cat, 0, len(cat.items)), size)
 
 
+def item_runs(env: jinja2.Environment, cat: Catalogue, start: int, stop: int) -> list[tuple[int, int]]:
+    """The runs of items that share a cache entry within ``start:stop`` (a job's bounds: :func:`job_bounds`),
+    each to be passed whole to :func:`item_pages`; without a cache, ``start:stop`` itself."""
+    return _runs(cat, start, stop) if _cache_of(env).folder is not None else [(start, stop)]
+
+
 RUN = 16
 """Items per cache entry of their pages, on average (remade together when one of them changes)."""
 

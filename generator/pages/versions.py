@@ -29,14 +29,14 @@ import jinja2
 from markupsafe import escape
 
 from generator import jsondata
-from generator.cache import Cache
+from generator.cache import Cache, key
 from generator.model import ACTION_LABELS, Catalogue, Change, Item, Version
 from generator.pages.base import cn_date, make_env, render, write_page
 from generator.pages.items import item_context
-from generator.pages.memo import item_pages, job_bounds
+from generator.pages.memo import item_key, item_pages, item_runs, job_bounds
 from generator.pages.versionview import VersionView, views, what_changed
 from generator.parallel import Job, run_jobs
-from generator.reuse import write_or_keep
+from generator.reuse import keep_all_unread, write_or_keep
 
 FRAME_DIR = "items/_qd-version-frame"
 FRAME = f"{FRAME_DIR}/v/_/index.md"
@@ -105,15 +105,29 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
     ``previous`` is the site this build replaces: an unchanged file is kept from it (generator.reuse).
     """
     frame_file = site_dir / FRAME.replace(".md", ".html")
-    frame = Frame(frame_file.read_text(encoding="utf-8"))
+    frame_bytes = frame_file.read_bytes()
+    frame = Frame(frame_bytes.decode("utf-8"))
     shutil.rmtree(site_dir / FRAME_DIR)
     env = make_env(cat)
-    env.globals["build_cache"] = cache or Cache(None)
+    env.globals["build_cache"] = cache = cache or Cache(None)
+    # An item's version files are made of the frame and what its key stands for: with a cache, a file
+    # the last build wrote from the same is kept without being made again (generator.reuse.keep_unread).
+    frame_key = key("version-frame", frame_bytes)
+
+    def token(item: Item) -> str | None:
+        return key("version-files", frame_key, item_key(cat, item)) if cache.folder is not None else None
 
     def job(start: int, stop: int) -> Job:
         def run() -> int:
-            for item, made in item_pages(env, "versions", cat, start, stop, partial(_version_parts, cat, env, charts)):
-                write_item_versions(cat, frame, site_dir, item, made, previous)
+            for a, b in item_runs(env, cat, start, stop):
+                tokens = [token(item) for item in cat.items[a:b]]
+                todo = [t is None or not keep_all_unread(previous, site_dir, t) for t in tokens]
+                if not any(todo):
+                    continue
+                made = item_pages(env, "versions", cat, a, b, partial(_version_parts, cat, env, charts))
+                for (item, parts), t, wanted in zip(made, tokens, todo, strict=True):
+                    if wanted:
+                        write_item_versions(cat, frame, site_dir, item, parts, previous, t)
             return stop - start
 
         return run
@@ -123,8 +137,10 @@ def write_version_pages(site_dir: Path, cat: Catalogue, progress: Callable[[str]
              message="已生成 {done}/{n} 个事项的历次版本", total=len(cat.items))
 
 
-def write_item_versions(cat: Catalogue, frame: Frame, site: Path, item: Item, made: list[bytes], previous: Path | None = None) -> None:
-    """The item's version pages and JSON (``made``: :func:`_version_parts`) and the redirects of its old codes."""
+def write_item_versions(cat: Catalogue, frame: Frame, site: Path, item: Item, made: list[bytes], previous: Path | None = None,
+                        token: str | None = None) -> None:
+    """The item's version pages and JSON (``made``: :func:`_version_parts`) and the redirects of its old
+    codes; ``token``: what they are made of (generator.reuse.write_or_keep)."""
     shown = views(cat, item)
     current = shown[-1]
     published = shown[0].start
@@ -138,13 +154,13 @@ def write_item_versions(cat: Catalogue, frame: Frame, site: Path, item: Item, ma
             "published": published.isoformat().encode("utf-8"), "published_text": cn_date(published).encode("utf-8"),
         })
         rel = view.path + "index.html"
-        write_or_keep(previous, rel, os.path.join(folder, rel), html)
-        write_or_keep(previous, view.json_path, os.path.join(folder, view.json_path), data)
-    write_unrecorded(cat, site, item, current, previous)
+        write_or_keep(previous, rel, os.path.join(folder, rel), html, token)
+        write_or_keep(previous, view.json_path, os.path.join(folder, view.json_path), data, token)
+    write_unrecorded(cat, site, item, current, previous, token)
     for old in item.formerly:  # /items/<old>/v/<slug>/ keeps working after a recode
         for view in shown:
             rel = f"items/{old}/v/{view.version.slug}/index.html"
-            write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"))
+            write_or_keep(previous, rel, site / rel, _redirect(old, item, view).encode("utf-8"), token)
 
 
 def _version_parts(cat: Catalogue, env: jinja2.Environment, charts: Cache | None, item: Item) -> list[bytes]:
@@ -170,7 +186,8 @@ def _version_body(cat: Catalogue, env: jinja2.Environment, item: Item, view: Ver
     return render(env, "version.html", view.path + "index.md", **ctx)
 
 
-def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView, previous: Path | None = None) -> None:
+def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionView, previous: Path | None = None,
+                     token: str | None = None) -> None:
     """Outside git an item has one version, dated by its last history entry. The version URLs an
     earlier build published (one per earlier history date) keep resolving: to a page that says the
     text of that day was not kept and links the current version, never to a 404."""
@@ -183,11 +200,11 @@ def write_unrecorded(cat: Catalogue, site: Path, item: Item, current: VersionVie
             continue
         written.add(slug)
         rel = f"items/{item.code}/v/{slug}/index.html"
-        write_or_keep(previous, rel, site / rel, _unrecorded_html(item, change, current).encode("utf-8"))
+        write_or_keep(previous, rel, site / rel, _unrecorded_html(item, change, current).encode("utf-8"), token)
         record = {"code": item.code, "version": slug, "text_kept": False, "change": jsondata.plain(change),
                   "current": current.url or f"../{current.version.slug}/"}
         rel = f"items/{item.code}/v/{slug}.json"
-        write_or_keep(previous, rel, site / rel, jsondata.dumps(record).encode("utf-8"))
+        write_or_keep(previous, rel, site / rel, jsondata.dumps(record).encode("utf-8"), token)
 
 
 ICON = '<link rel="icon" href="../../../../assets/qingdan/favicon.svg" type="image/svg+xml">\n'
