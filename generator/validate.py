@@ -6,11 +6,15 @@ file and line so an editor can work down the list.
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from generator import problems as P
+from generator.cache import Cache, runs
+from generator.cache import key as cache_key
 from generator.load import FileParser, load
 from generator.model import (
     ACTORS,
@@ -279,8 +283,50 @@ def _id_problems(cat: Catalogue) -> Iterable[Problem]:
                 yield _p(gone, f"[{i}].successor", P.UNKNOWN_SUCCESSOR, value=gone.successor, what=what)
 
 
-def validate(cat: Catalogue) -> list[Problem]:
-    """All cross-record problems of a loaded catalogue."""
+RUN = 64
+"""Items per cache entry of their problems, on average (see :func:`_items_problems`)."""
+
+
+def _items_problems(cat: Catalogue, actors: set[str], cache: Cache) -> list[Problem]:
+    """Each item's own problems (:func:`_item_problems`), in item order.
+
+    They are a function of the item's file and of the records other than items (which carry the
+    digests of their files: generator.load.parse_file), so with a cache a run of items keeps its
+    problems in one entry, named by those digests (an entry that fails its checks is made again).
+    """
+    others = [cat.identity, *cat.departments, *cat.townships, *cat.categories, *cat.laws, *cat.removed]
+    digests = [item.source_digest for item in cat.items]
+    if cache.folder is None or not all(digests) or not all(r.source_digest for r in others):
+        return _run_problems(cat, cat.items, actors)  # (records made in memory: nothing names them)
+    context = cache_key("check-context", *(r.source_digest for r in others))
+    problems: list[Problem] = []
+    for a, b in runs(digests, RUN):
+        items = cat.items[a:b]
+        entry = cache.get_or_make("check", cache_key("check", context, *digests[a:b]), partial(_pickled, cat, items, actors))
+        found = _trusted(entry)
+        problems += _run_problems(cat, items, actors) if found is None else found
+    return problems
+
+
+def _run_problems(cat: Catalogue, items: list[Item], actors: set[str]) -> list[Problem]:
+    return [p for item in items for p in _item_problems(cat, item, actors)]
+
+
+def _pickled(cat: Catalogue, items: list[Item], actors: set[str]) -> bytes:
+    return pickle.dumps(_run_problems(cat, items, actors), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _trusted(entry: bytes) -> list[Problem] | None:
+    """The problems an entry of :func:`_items_problems` holds (its digest Cache verified), or None when it holds none."""
+    try:
+        found = pickle.loads(entry)
+    except Exception:  # whatever went wrong, the problems are found again
+        return None
+    return found if isinstance(found, list) and all(isinstance(p, Problem) for p in found) else None
+
+
+def validate(cat: Catalogue, cache: Cache | None = None) -> list[Problem]:
+    """All cross-record problems of a loaded catalogue (``cache``: the build cache, see :func:`_items_problems`)."""
     problems: list[Problem] = []
     problems += _duplicates(cat.departments, "部门")
     problems += _duplicates(cat.townships, "乡镇")
@@ -303,8 +349,7 @@ def validate(cat: Catalogue) -> list[Problem]:
             problems.append(_p(law, "total_articles", P.TOTAL_ARTICLES, total=law.total_articles, shown=shown))
     actors = set(ACTORS) | set(cat.department)
     problems += workflow_problems(ident.general_workflow, actors, "general_workflow")
-    for item in cat.items:
-        problems += _item_problems(cat, item, actors)
+    problems += _items_problems(cat, actors, cache or Cache(None))
     problems += _code_problems(cat)
     problems += _path_collisions(cat)
     problems += _id_problems(cat)
@@ -322,6 +367,6 @@ def check(root: Path, files: FileParser | None = None) -> tuple[Catalogue | None
     problems sorted by file and line."""
     cat, problems = load(root, files)
     if cat is not None:
-        problems += validate(cat)
+        problems += validate(cat, files.cache if files else None)
     problems.sort(key=lambda p: (p.file, p.line or 0, p.key, p.code))
     return cat, problems

@@ -188,3 +188,30 @@ def test_earlier_versions_read_through_the_parse_cache_are_the_same(tmp_path: Pa
     for entry in (cache / "parse").iterdir():
         entry.write_bytes(b"")
     assert versions(FileParser(Cache(cache), parallel=True)) == plain  # damaged
+
+
+def test_the_cached_problems_of_items_are_those_found_without_a_cache(tmp_path: Path) -> None:
+    """Item rules keep their problems in the build cache (by the item's file and the other records' files):
+    cold, warm, damaged or after a change to another record, the problems are those of a check without one."""
+    root, folder = tmp_path / "catalogue", tmp_path / "cache"
+    shutil.copytree(SAMPLE, root)
+    for n, item in enumerate(sorted((root / "items").rglob("*.yml"))[:12]):
+        text = item.read_text(encoding="utf-8")
+        item.write_text([text.replace("actor: township", "actor: nobody", 1), text.replace("\nhistory:", "\nhistory: []\nold:", 1),
+                         text.replace("law: ", "law: gone-", 1)][n % 3], encoding="utf-8")
+    plain = check(root)[1]
+    assert len({p.code for p in plain}) >= 3, "the fixture should break several item rules"
+    assert check(root, FileParser(Cache(folder)))[1] == plain  # cold
+    entries = sorted((folder / "check").iterdir())
+    assert entries
+    assert check(root, FileParser(Cache(folder)))[1] == plain  # warm
+    for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied, forged
+        data = entry.read_bytes()
+        forged = b"not a pickle" + hashlib.sha256(b"not a pickle").digest()  # passes the digest, holds no problems
+        entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b"", forged][n % 4])
+    assert check(root, FileParser(Cache(folder)))[1] == plain
+    # Another record's file changes what the items' rules find: the cached problems are not used.
+    law = sorted((root / "laws").glob("*.yml"))[0]
+    law.unlink()
+    changed = check(root)[1]
+    assert changed != plain and check(root, FileParser(Cache(folder)))[1] == changed
