@@ -11,17 +11,20 @@ from __future__ import annotations
 import hashlib
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
 
+from generator.cache import Cache, key
 from generator.model import ACTION_LABELS, Catalogue, Change, Item
 from generator.pages.assignments import Event, all_events
 from generator.pages.base import last_date, render, today_of, write_page
+from generator.pages.memo import item_key
 
 ASSIGNMENT_ACTIONS = {"added": "准入交办", "extended": "延期", "ended": "结束"}
 ATOM = "http://www.w3.org/2005/Atom"
@@ -42,6 +45,8 @@ class Entry:
     """Slug of the item's version before this change (/items/<code>/v/<slug>/), when known."""
     after: str | None = None
     """Slug of the version this change approved, when the text of that version is known."""
+    index: int = 0
+    """Its place in the item's history."""
 
 
 @dataclass(frozen=True)
@@ -58,21 +63,45 @@ class Group:
         return f"c-{self.date.isoformat()}-{digest}"
 
     def counts(self) -> list[tuple[str, int]]:
-        return [(label, n) for action, label in ACTION_LABELS.items() if (n := sum(e.change.action == action for e in self.entries))]
+        found: Counter[str] = Counter(e.change.action for e in self.entries)
+        return [(label, found[action]) for action, label in ACTION_LABELS.items() if found[action]]
 
 
 def entries(cat: Catalogue) -> list[Entry]:
     """Every history entry, newest first; ties by approving document, then code."""
+    return Links(cat)(unlinked_entries(cat))
+
+
+def unlinked_entries(cat: Catalogue) -> list[Entry]:
+    """As :func:`entries`, without the slugs of the versions before and after (:class:`Links` adds
+    them to the few entries a rebuild shows anew: working them out for all took most of the time)."""
     out = []
     for item in cat.items:
         seen: dict[tuple[date, str], int] = {}
-        links = version_links(cat, item)
         for i, change in enumerate(item.history):
-            key = (change.date, change.action)
-            seen[key] = seen.get(key, 0) + 1
-            out.append(Entry(item, change, seen[key], *links.get(i, (None, None))))
+            repeat = (change.date, change.action)
+            seen[repeat] = seen.get(repeat, 0) + 1
+            out.append(Entry(item, change, seen[repeat], index=i))
     out.sort(key=lambda e: (-e.change.date.toordinal(), e.change.approval, e.item.code, e.seq))
     return out
+
+
+class Links:
+    """Entries with the slugs of the versions before and after them, each item's worked out once."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.cat = cat
+        self.links: dict[str, dict[int, tuple[str | None, str]]] = {}
+
+    def __call__(self, found: Iterable[Entry]) -> list[Entry]:
+        out = []
+        for e in found:
+            links = self.links.get(e.item.code)
+            if links is None:
+                links = self.links[e.item.code] = version_links(self.cat, e.item)
+            before, after = links.get(e.index, (None, None))
+            out.append(replace(e, before=before, after=after) if after else e)
+        return out
 
 
 def version_links(cat: Catalogue, item: Item) -> dict[int, tuple[str | None, str]]:
@@ -91,8 +120,13 @@ def version_links(cat: Catalogue, item: Item) -> dict[int, tuple[str | None, str
 
 
 def groups(cat: Catalogue) -> list[Group]:
+    return grouped(entries(cat))
+
+
+def grouped(found: list[Entry]) -> list[Group]:
+    """``found`` (entries in their order) by approving document and date."""
     out: list[Group] = []
-    for e in entries(cat):
+    for e in found:
         if out and (out[-1].date, out[-1].approval) == (e.change.date, e.change.approval):
             out[-1].entries.append(e)
         else:
@@ -102,7 +136,7 @@ def groups(cat: Catalogue) -> list[Group]:
 
 def latest(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
     """The ``n`` newest changes as (item, change), for the home page."""
-    return [(e.item, e.change) for e in entries(cat)[:n]]
+    return [(e.item, e.change) for e in unlinked_entries(cat)[:n]]
 
 
 # ---------------------------------------------------------------- feed
@@ -153,8 +187,10 @@ def entry_title(e: Entry) -> str:
     return f"{ACTION_LABELS.get(e.change.action, e.change.action)}：{e.item.name}（{e.item.code}）"
 
 
-def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequence[Event] = ()) -> bytes:
-    """The Atom feed (RFC 4287) of the newest ``limit`` changes (and assignment events), as UTF-8 bytes."""
+def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequence[Event] = (),
+             newest: Sequence[Entry] | None = None) -> bytes:
+    """The Atom feed (RFC 4287) of the newest ``limit`` changes (and assignment events), as UTF-8 bytes;
+    ``newest``: those entries, when at hand."""
     ET.register_namespace("", ATOM)
     base = _base(cat) or ""
     ident = cat.identity
@@ -168,7 +204,7 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequenc
     _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{base}feed.xml")
     _sub(feed, "link", rel="alternate", type="text/html", href=f"{base}changes/")
     _sub(feed, "generator", "qingdan")
-    for e in entries(cat)[:limit]:
+    for e in (entries(cat) if newest is None else newest)[:limit]:
         entry = _sub(feed, "entry")
         _sub(entry, "id", entry_id(cat, e))
         _sub(entry, "title", entry_title(e))
@@ -199,8 +235,9 @@ def feed_xml(cat: Catalogue, limit: int = FEED_LIMIT, assignment_events: Sequenc
 
 
 def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None:
-    """Write ``changes/index.md`` and ``feed.xml`` (registered in generator.build.EXTRA_WRITERS)."""
-    rel, updated, all_groups = "changes/index.md", last_date(cat), groups(cat)
+    """Write ``changes/index.md``, a page for each group not listed there, and ``feed.xml``."""
+    rel, updated, found = "changes/index.md", last_date(cat), unlinked_entries(cat)
+    all_groups, links = grouped(found), Links(cat)
     inline, listed = set(), 0
     for g in all_groups:
         if listed + len(g.entries) > PAGE_BUDGET:
@@ -209,12 +246,30 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
         listed += len(g.entries)
     common = {"actions": ACTION_LABELS, "feed_limit": FEED_LIMIT, "inline": inline}
     assignment_events = all_events(cat, today_of(env))
-    body = render(env, "changelog.html", rel, groups=all_groups, group=None, assignment_events=assignment_events,
+    shown = [Group(g.date, g.approval, links(g.entries)) if g.anchor in inline else g for g in all_groups]
+    body = render(env, "changelog.html", rel, groups=shown, group=None, assignment_events=assignment_events,
                   assignment_actions=ASSIGNMENT_ACTIONS, **common)
     write_page(docs_dir, rel, title="变更记录", body=body, updated=updated, meta={"qd_kind": "changes", "qd_site_state": True})
     for g in all_groups:
         if g.anchor not in inline:
             sub = f"changes/{g.anchor}/index.md"
-            body = render(env, "changelog.html", sub, groups=[], group=g, **common)
-            write_page(docs_dir, sub, title=f"变更记录：{g.approval}", body=body, updated=g.date, meta={"qd_kind": "changes"})
-    (docs_dir / "feed.xml").write_bytes(feed_xml(cat, assignment_events=assignment_events))
+
+            def make(g: Group = g, sub: str = sub) -> bytes:
+                linked = Group(g.date, g.approval, links(g.entries))
+                return render(env, "changelog.html", sub, groups=[], group=linked, **common).encode("utf-8")
+
+            write_page(docs_dir, sub, title=f"变更记录：{g.approval}", body=_group_body(env, cat, g, make), updated=g.date,
+                       meta={"qd_kind": "changes"})
+    newest = links(found[:FEED_LIMIT])
+    (docs_dir / "feed.xml").write_bytes(feed_xml(cat, assignment_events=assignment_events, newest=newest))
+
+
+def _group_body(env: jinja2.Environment, cat: Catalogue, g: Group, make: Callable[[], bytes]) -> bytes:
+    """A group's page body; from the build cache while its entries' items are unchanged (their
+    keys cover the items' texts and versions, so the slugs of the versions before and after too):
+    an approved change adds a group, and the pages of the others stay as they were."""
+    cache = env.globals.get("build_cache")
+    if not isinstance(cache, Cache) or cache.folder is None:
+        return make()
+    name = key("changes-group", g.date.isoformat(), g.approval, *(f"{item_key(cat, e.item)} {e.index}" for e in g.entries))
+    return cache.get_or_make("changes-group", name, make)
