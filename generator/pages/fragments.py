@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.cache import Cache, key, runs
-from generator.model import Catalogue, Item, Township
+from generator.model import KINDS, Catalogue, Item, Township
 from generator.pages.base import lead_label
 from generator.pages.memo import item_key
 
@@ -22,23 +22,33 @@ RUN = 256
 large entries (a read each) rather than many small ones; remaking 256 rows is quicker than a read."""
 
 
+def kind_badges(env: jinja2.Environment) -> dict[str, str]:
+    """The kind badge of _macros.html for each kind, rendered once."""
+    badge = env.get_template("_macros.html").module.kind_badge  # type: ignore[attr-defined]
+    return {kind: str(badge(kind)) for kind in KINDS}
+
+
+def all_items_row(cat: Catalogue, item: Item, badges: dict[str, str]) -> bytes:
+    """The item's row of /items/ (UTF-8, with its line end): its data for the table's filters, then
+    code, linked name, category, kind and who leads."""
+    depts = " ".join(d.department for d in item.departments if d.department in cat.department)
+    towns = "all" if item.townships == "all" else " ".join(item.townships)
+    code = escape(item.code)
+    return (f'<tr data-kind="{escape(item.responsibility)}" data-category="{escape(item.category)}" data-department="{escape(depts)}"'
+            f' data-township="{escape(towns)}"><td class="qd-code">{code}</td><td><a href="{code}/">{escape(item.name)}</a></td>'
+            f"<td>{escape(cat.category[item.category].name)}</td><td>{badges[item.responsibility]}</td>"
+            f"<td>{escape(lead_label(cat, item))}</td></tr>\n").encode()
+
+
 class ItemRows:
     """Table rows of items for pages at one depth (``root``), each item's shared cells escaped once."""
 
     def __init__(self, cat: Catalogue, env: jinja2.Environment, root: str) -> None:
         self.cat = cat
         self.root = str(escape(root))
-        self.kind_badge = env.get_template("_macros.html").module.kind_badge  # type: ignore[attr-defined]
-        self.badges: dict[str, str] = {}
+        self.badges = kind_badges(env)
         self.cells: dict[str, str] = {}
-        self.item_rows: dict[str, Markup] = {}
         self.town_contacts: dict[tuple[str, str | None], bytes] = {}
-
-    def badge(self, kind: str) -> str:
-        """The one kind badge of _macros.html, rendered once per kind."""
-        if kind not in self.badges:
-            self.badges[kind] = str(self.kind_badge(kind))
-        return self.badges[kind]
 
     def head_cells(self, item: Item) -> str:
         """Code, linked name and kind: the same in every table of items."""
@@ -47,16 +57,12 @@ class ItemRows:
             code = escape(item.code)
             cells = self.cells[item.code] = (
                 f'<td class="qd-code">{code}</td><td><a href="{self.root}items/{code}/">{escape(item.name)}</a></td>'
-                f"<td>{self.badge(item.responsibility)}</td>")
+                f"<td>{self.badges[item.responsibility]}</td>")
         return cells
 
-    def item_row(self, item: Item) -> Markup:
-        """A row of a category or department table: who leads, in general."""
-        row = self.item_rows.get(item.code)
-        if row is None:
-            row = self.item_rows[item.code] = Markup(
-                f"<tr>{self.head_cells(item)}<td>{escape(lead_label(self.cat, item))}</td></tr>")
-        return row
+    def item_row(self, item: Item) -> bytes:
+        """A row of a category or department table: who leads, in general (UTF-8)."""
+        return f"<tr>{self.head_cells(item)}<td>{escape(lead_label(self.cat, item))}</td></tr>".encode()
 
     def county_row(self, item: Item) -> bytes:
         """A 配合/收回 item's row of a township's answer table, the same on every township page: its lead

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
-from markupsafe import Markup
 
 from generator.model import ACTION_LABELS, KINDS, Catalogue, Category, Change, Item
 from generator.pages.assignments import for_township, is_current
@@ -92,12 +91,23 @@ def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[
     return found
 
 
-def _section(sid: str, title: str, rows: list[Markup]) -> dict[str, Any]:
-    return {"id": sid, "title": title, "rows": rows}
+def _item_rows(cat: Catalogue, env: jinja2.Environment) -> dict[str, bytes]:
+    """Each current item's row of a category or department table (by code), made once (or kept in
+    the build cache)."""
+    rows, active = _rows(cat, env), cat.active_items
+    made = cached_parts(env, cat, "item-rows", active, lambda i: [rows.item_row(i)], 1)
+    return {item.code: piece for item, (piece,) in zip(active, made, strict=True)}
+
+
+def _section(sid: str, title: str, rows: list[bytes], blocks: list[bytes]) -> dict[str, Any]:
+    """A table of a list page: its rows go into ``blocks``, in the page's order (fragments.spliced)."""
+    if rows:
+        blocks.append(b"\n".join(rows))
+    return {"id": sid, "title": title, "count": len(rows), "rows": SLOT}
 
 
 def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _rows(cat, env)
+    rows = _item_rows(cat, env)
     active = cat.active_items
     counts = Counter(i.category for i in active)
     by_category: dict[str, list[Item]] = {}
@@ -107,11 +117,13 @@ def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, up
     for c in cat.categories:
         rel = f"categories/{c.id}/index.md"
         items = by_category.get(c.id, [])
-        sections = [_section(k, cat.labels.of(k), [rows.item_row(i) for i in items if i.responsibility == k]) for k in KINDS]
-        body = render(env, "list_page.html", rel, kind="category", heading=c.name,
+        blocks: list[bytes] = []
+        sections = [_section(k, cat.labels.of(k), found, blocks) for k in KINDS
+                    if (found := [rows[i.code] for i in items if i.responsibility == k])]
+        html = render(env, "list_page.html", rel, kind="category", heading=c.name,
                       intro=[f"分组：{c.group}"] * bool(c.group) + [c.description] * bool(c.description),
-                      sections=[s for s in sections if s["rows"]] or [_section("items", "事项", [])], links=[])
-        write_page(docs_dir, rel, title=c.name, body=body, updated=dates.get(c.id, cat.identity.effective),
+                      sections=sections or [_section("items", "事项", [], blocks)], links=[])
+        write_page(docs_dir, rel, title=c.name, body=spliced(html, blocks), updated=dates.get(c.id, cat.identity.effective),
                    meta={"qd_kind": "category"})
     groups = [(g, [{"href": f"categories/{c.id}/", "text": c.name, "extra": f"{n} 项"} for c, n in cs])
               for g, cs in category_groups(cat, counts)]
@@ -120,21 +132,20 @@ def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, up
 
 
 def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _rows(cat, env)
-    active = cat.active_items
-    roles: dict[str, dict[str, list[Item]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
-    for item in active:
+    rows = _item_rows(cat, env)
+    roles: dict[str, dict[str, list[bytes]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
+    for item in cat.active_items:
         for duty in item.departments:
             if duty.department in roles:
-                roles[duty.department][duty.role].append(item)
+                roles[duty.department][duty.role].append(rows[item.code])
     dates = newest_by(cat, lambda i: (duty.department for duty in i.departments))
     for d in cat.departments:
         rel = f"departments/{d.id}/index.md"
         intro = [f"简称：{d.short}"] * bool(d.short) + [f"公开电话：{d.phone}"] * bool(d.phone)
-        sections = [_section(role, title, [rows.item_row(i) for i in roles[d.id][role]])
-                    for role, title in (("lead", "牵头的事项"), ("support", "配合的事项"))]
-        body = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
-        write_page(docs_dir, rel, title=d.name, body=body, updated=dates.get(d.id, cat.identity.effective),
+        blocks: list[bytes] = []
+        sections = [_section(role, title, roles[d.id][role], blocks) for role, title in (("lead", "牵头的事项"), ("support", "配合的事项"))]
+        html = render(env, "list_page.html", rel, kind="department", heading=d.name, intro=intro, sections=sections, links=[])
+        write_page(docs_dir, rel, title=d.name, body=spliced(html, blocks), updated=dates.get(d.id, cat.identity.effective),
                    meta={"qd_kind": "department"})
     levels = {"county": "县级部门", "township": "乡镇内设机构"}
     groups = [(label, [{"href": f"departments/{d.id}/", "text": d.name,
