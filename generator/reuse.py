@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import filecmp
 import os
+import pickle
 import shutil
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +45,6 @@ TOKENS = ".tokens"
 (``=token path``: kept unread, its status as in the last ledger)."""
 LEDGER = "ledger"
 """The cache kind of ledgers: one entry per site folder (by its absolute path)."""
-_HEAD = b"qingdan-ledger 1\n"
 
 Status = tuple[int, int, int, int, int]
 """A file's size, modification and change times (ns), inode and device."""
@@ -66,6 +67,8 @@ class Ledger:
 
     rows: dict[str, tuple[str, Status]]
     by_token: dict[str, list[str]] = field(default_factory=dict)
+    stale: set[str] | None = None
+    """The rows whose file is gone or not as the row has it (:func:`survey`); until known, nothing is kept unread."""
 
     def __post_init__(self) -> None:
         for rel, (token, _) in self.rows.items():
@@ -118,13 +121,34 @@ def open_ledger(cache: Cache, out: Path, new_site: Path) -> None:
         return
     _TRACKED.add(os.fspath(new_site))
     payload = cache.load(LEDGER, _ledger_name(out)) if out.is_dir() else None
-    if payload is None or not payload.startswith(_HEAD):
+    try:
+        rows = pickle.loads(payload) if payload is not None else None  # our own entry, checked by Cache
+    except Exception:  # whatever went wrong, every file is made and compared
         return
-    rows: dict[str, tuple[str, Status]] = {}
-    for line in payload[len(_HEAD):].decode("utf-8").splitlines():
-        token, size, mtime, ctime, inode, device, rel = line.split(" ", 6)
-        rows[rel] = token, (int(size), int(mtime), int(ctime), int(inode), int(device))
-    _LEDGERS[os.fspath(out)] = Ledger(rows)
+    if isinstance(rows, dict):
+        _LEDGERS[os.fspath(out)] = Ledger(rows)
+
+
+def survey(folder: Path) -> tuple[set[str], set[str]] | None:
+    """:func:`plain_tree` of the site ``folder``, and the rows of its ledger whose file is gone or not
+    as the row has it (empty without a ledger); called before anything is kept (on a worker)."""
+    ledger = _LEDGERS.get(os.fspath(folder))
+    rows = ledger.rows if ledger is not None else {}
+    stale: set[str] = set()
+
+    def look(rel: str, entry: os.DirEntry[str]) -> None:
+        if rel in rows and _status(entry.stat(follow_symlinks=False)) != rows[rel][1]:
+            stale.add(rel)
+
+    found = plain_tree(folder, look)
+    return None if found is None else (found, stale | (rows.keys() - found))
+
+
+def trust(previous: Path, stale: set[str]) -> None:
+    """Take :func:`survey`'s stale rows of the ledger of ``previous``: the others' files may be kept unread."""
+    ledger = _LEDGERS.get(os.fspath(previous))
+    if ledger is not None:
+        ledger.stale = stale
 
 
 def keep_unread(previous: str | Path | None, rel: str, dest: str | Path, token: str) -> bool:
@@ -143,19 +167,13 @@ def keep_all_unread(previous: str | Path | None, site: str | Path, token: str) -
 
 def _unread(previous: str | Path, rels: list[str], root: str, token: str) -> bool:
     ledger = _LEDGERS.get(os.fspath(previous))
-    if ledger is None:
+    if ledger is None or ledger.stale is None or root not in _TRACKED:
         return False
     for rel in rels:
         row = ledger.rows.get(rel)
-        try:
-            info = os.lstat(os.path.join(previous, rel))
-        except OSError:
+        if row is None or row[0] != token or rel in ledger.stale:
             return False
-        if row is None or row[0] != token or not stat.S_ISREG(info.st_mode) or _status(info) != row[1]:
-            return False
-    os.write(_log(root + KEPT), "".join(rel + "\n" for rel in rels).encode("utf-8"))
-    if root in _TRACKED:
-        os.write(_log(root + TOKENS), "".join(f"={token} {rel}\n" for rel in rels).encode("utf-8"))
+    os.write(_log(root + TOKENS), "".join(f"={token} {rel}\n" for rel in rels).encode("utf-8"))  # kept (kept_paths)
     return True
 
 
@@ -171,6 +189,17 @@ def _note_token(root: str, rel: str, token: str) -> None:
         os.write(_log(root + TOKENS), f"{token} {rel}\n".encode())
 
 
+def _tokens(new_site: Path) -> list[tuple[str, str]]:
+    """The token logs of the build of ``new_site``: ``(token, site path)``, the token after ``=`` where kept unread."""
+    folder = Path(f"{new_site}{TOKENS}")
+    found = []
+    for log in sorted(folder.iterdir()) if folder.is_dir() else []:
+        for line in log.read_text(encoding="utf-8").splitlines():
+            token, rel = line.split(" ", 1)
+            found.append((token, rel))
+    return found
+
+
 def record_ledger(cache: Cache, out: Path, new_site: Path) -> None:
     """After the build of ``new_site`` is in ``out``: store ``out``'s ledger, each noted file's token
     and status now (a file kept unread: its status as the last ledger has it)."""
@@ -178,28 +207,25 @@ def record_ledger(cache: Cache, out: Path, new_site: Path) -> None:
         return
     close_logs(new_site)
     last = _LEDGERS.pop(os.fspath(out), None)
-    folder = Path(f"{new_site}{TOKENS}")
     # Git's racy files: a file whose times are not before this file's, made now on the same file
     # system, could still change within the same clock tick without its status showing it.
     probe = new_site.with_name(f"{new_site.name}.ledger-time")
     probe.write_bytes(b"")
     now = probe.stat().st_mtime_ns
-    lines = []
-    for log in sorted(folder.iterdir()) if folder.is_dir() else []:
-        for line in log.read_text(encoding="utf-8").splitlines():
-            token, rel = line.split(" ", 1)
-            if token.startswith("="):
-                token = token[1:]
-                row = last.rows.get(rel) if last is not None else None
-                status = row[1] if row is not None else None
-            else:
-                try:
-                    status = _status(os.lstat(out / rel))
-                except OSError:
-                    status = None
-            if status is not None and max(status[1], status[2]) < now:
-                lines.append(f"{token} {' '.join(map(str, status))} {rel}\n")
-    cache.store(LEDGER, _ledger_name(out), _HEAD + "".join(sorted(lines)).encode("utf-8"))
+    rows: dict[str, tuple[str, Status]] = {}
+    for token, rel in _tokens(new_site):
+        if token.startswith("="):
+            row = last.rows.get(rel) if last is not None else None
+            status = row[1] if row is not None else None
+            token = token[1:]
+        else:
+            try:
+                status = _status(os.lstat(out / rel))
+            except OSError:
+                status = None
+        if status is not None and max(status[1], status[2]) < now:
+            rows[rel] = token, status
+    cache.store(LEDGER, _ledger_name(out), pickle.dumps(dict(sorted(rows.items())), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> bool:
@@ -233,8 +259,9 @@ def _log(folder: str) -> int:
     return _LOGS[path]
 
 
-def plain_tree(folder: Path) -> set[str] | None:
-    """Every file below ``folder`` (site paths), or None if a symbolic link or other non-file is there."""
+def plain_tree(folder: Path, look: Callable[[str, os.DirEntry[str]], None] | None = None) -> set[str] | None:
+    """Every file below ``folder`` (site paths), or None if a symbolic link or other non-file is there;
+    ``look`` is called with each file's site path and entry."""
     found: set[str] = set()
 
     def scan(path: str, prefix: str) -> bool:
@@ -242,6 +269,8 @@ def plain_tree(folder: Path) -> set[str] | None:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False):
                     found.add(prefix + entry.name)
+                    if look is not None:
+                        look(prefix + entry.name, entry)
                 elif not entry.is_dir(follow_symlinks=False) or not scan(entry.path, prefix + entry.name + "/"):
                     return False  # a link, or another kind of file
         return True
@@ -266,9 +295,8 @@ def kept_paths(new_site: Path) -> set[str]:
     """The site paths the build kept from the previous site (see :func:`keep_if_same`)."""
     close_logs(new_site)  # the writers are done
     folder = Path(f"{new_site}{KEPT}")
-    if not folder.is_dir():
-        return set()
-    return {line for log in folder.iterdir() for line in log.read_text(encoding="utf-8").splitlines()}
+    kept = {line for log in folder.iterdir() for line in log.read_text(encoding="utf-8").splitlines()} if folder.is_dir() else set()
+    return kept | {rel for token, rel in _tokens(new_site) if token.startswith("=")}
 
 
 def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[str, Path]:

@@ -40,7 +40,7 @@ from generator.mkdocs_site import bulk
 from generator.mkdocs_site.config import cn_date
 from generator.mkdocs_site.parallel import Deferred, link_files, with_placeholder
 from generator.parallel import results
-from generator.reuse import noted_digests, plain_tree
+from generator.reuse import noted_digests, survey, trust
 
 _INDENT = re.compile(r"\n[ \t]*(?=\S|\n)|[ \t]+(?=\n)")
 
@@ -67,7 +67,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Hand-written pages' own dates (config.docs_dates): an approved change elsewhere leaves them alone."""
         self.replaces = replaces
         self.old_files: set[str] | None = None
-        """The files of ``replaces`` (generator.reuse.plain_tree), known from on_nav; None: it is replaced whole."""
+        """The files of ``replaces`` (generator.reuse.survey), known from on_nav; None: it is replaced whole."""
         self.previous: str | None = None
         """``replaces`` if it is updated in place: its unchanged files are kept, not written again (generator.reuse)."""
         self._background: Iterator[Any] | None = None
@@ -87,7 +87,7 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Start walking the site this build replaces (70,000 files at 16,000 items) while MkDocs lists
         the docs folder and makes the nav; on_nav takes its answer."""
         if self.replaces is not None:
-            self._begin(functools.partial(plain_tree, Path(self.replaces)))
+            self._begin(functools.partial(survey, Path(self.replaces)))
 
     def _begin(self, job: Callable[[], Any]) -> None:
         """Run ``job`` on a worker while MkDocs goes on in this process, until :meth:`_end`.
@@ -110,8 +110,11 @@ class QingdanPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # the files as every other plugin left them
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        self.old_files = self._end()
+        surveyed = self._end()
+        self.old_files = surveyed[0] if surveyed is not None else None
         self.previous = self.replaces if self.old_files is not None else None
+        if surveyed is not None and self.previous is not None:
+            trust(Path(self.previous), surveyed[1])
         self.files = files
         if self.stencils:
             self.bulk = bulk.scan(files, {page.file.src_uri for page in nav.pages}, config, parallel=self.parallel,
