@@ -14,6 +14,7 @@ from generator.cache import Cache, key
 from generator.model import LAW_LEVELS, Catalogue, Chapter, Item, Law
 from generator.pages.base import anchor, render, write_page
 from generator.pages.lists import newest_by
+from generator.pages.memo import context_digest
 
 _REF = re.compile(r"^([0-9]+)(?:之([0-9]+))?(?:\.([0-9]+))?$")
 
@@ -83,19 +84,19 @@ def article_rows(law: Law, cited: dict[str, list[Item]]) -> list[ArticleRow]:
     return rows
 
 
-def _law_body(env: jinja2.Environment, rel: str, law: Law, cited: dict[str, list[Item]]) -> str:
-    """A law page's body; from the build cache while the law and the code and name of each item
-    citing it (all the page shows of them) are unchanged: the longest pages of the site, and an
-    item's change seldom touches them."""
+def _law_body(env: jinja2.Environment, cat: Catalogue, rel: str, law: Law, cited: dict[str, list[Item]]) -> bytes:
+    """A law page's body (UTF-8); from the build cache while the records other than the items (the law
+    among them) and the code and name of each item citing it (all the page shows of them) are
+    unchanged: the longest pages of the site, and an item's change seldom touches them."""
 
     def make() -> bytes:
         return render(env, "law.html", rel, law=law, rows=article_rows(law, cited), whole=cited.get("", [])).encode("utf-8")
 
     cache = env.globals.get("build_cache")
     if not isinstance(cache, Cache) or cache.folder is None:
-        return make().decode("utf-8")
+        return make()
     shown = repr(sorted((ref, [(i.code, i.name) for i in items]) for ref, items in cited.items()))
-    return cache.get_or_make("law-body", key("law-body", rel, repr(law), shown), make).decode("utf-8")
+    return cache.get_or_make("law-body", key("law-body", rel, context_digest(cat), shown), make)
 
 
 def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
@@ -106,9 +107,9 @@ def write_laws(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated:
     for law in cat.laws:
         rel = f"laws/{law.id}/index.md"
         cited = cites.get(law.id, {})
-        body = _law_body(env, rel, law, cited)
         # The page date is the site's own (when this page last changed), never the law's effective date.
-        write_page(docs_dir, rel, title=law.title, body=body, updated=dates.get(law.id, cat.identity.effective), meta={"qd_kind": "law"})
+        write_page(docs_dir, rel, title=law.title, body=_law_body(env, cat, rel, law, cited),
+                   updated=dates.get(law.id, cat.identity.effective), meta={"qd_kind": "law"})
     groups = []
     for level in LAW_LEVELS:
         laws = sorted((law for law in cat.laws if law.level == level), key=lambda law: law.id)
