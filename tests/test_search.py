@@ -293,3 +293,22 @@ def test_forgiving_lists_are_cut_to_the_catalogue() -> None:
     assert all(set(alts) <= {"秆", "竿", "规"} for alts in confusions.values())
     assert dict(part["synonyms"])["盖房"] == ["建房"]
     assert all(words == ["建房"] for _, words in part["synonyms"])
+
+
+def test_the_code_files_follow_a_recode_through_the_cache(tmp_path: Path) -> None:
+    """The ``c/`` files are kept in the cache by the items' codes: a recoded item makes them again."""
+    from generator.cache import Cache
+
+    cat, _ = check(MINIMAL)
+    assert cat is not None
+    folder = tmp_path / "cache"
+    before = build_index(cat, cache=Cache(folder))
+    old = cat.items[0]
+    new = dataclasses.replace(old, code="T-900", formerly=[old.code])
+    recoded = dataclasses.replace(cat, items=sorted([new, *cat.items[1:]], key=lambda i: i.code))
+    after = build_index(recoded, cache=Cache(folder))
+    assert _same(after, build_index(recoded))
+    codes = {name: data for name, data in after.files.items() if name.startswith("c/")}
+    assert codes != {name: data for name, data in before.files.items() if name.startswith("c/")}
+    found = {k: v for data in codes.values() for k, v in json.loads(gzip.decompress(data)).items()}
+    assert found[compact("T-900")] == found[compact(old.code)]
