@@ -28,6 +28,7 @@ in place (:func:`plain_tree`): the build replaces it whole.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
 import pickle
 import shutil
@@ -36,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Cache, key
+from generator.cache import Cache
 
 KEPT = ".kept"
 """Beside the new site folder: one file per process listing the paths it kept (forked workers write too)."""
@@ -111,7 +112,8 @@ def _status(info: os.stat_result) -> Status:
 
 
 def _ledger_name(out: Path) -> str:
-    return key(LEDGER, os.fspath(Path(out).absolute()))
+    """One ledger per site folder, whatever the code's version (which each token holds)."""
+    return hashlib.sha256(os.fspath(Path(out).absolute()).encode("utf-8")).hexdigest()
 
 
 def open_ledger(cache: Cache, out: Path, new_site: Path) -> None:
