@@ -116,25 +116,25 @@ def _whole(cat: Catalogue, items: list[Any], assignments: list[Any]) -> dict[str
 
 def catalogue_head(cat: Catalogue) -> str:
     """The whole-catalogue file's members before its items (the catalogue, departments, townships,
-    categories and laws), as the text :func:`catalogue_text` starts with."""
+    categories and laws), as the text :func:`catalogue_bytes` starts with."""
     members = _whole(cat, [], [])
     assert list(members)[-2:] == ["items", "assignments"]  # the records come last
     return "{" + ",".join(f"{_compact(name)}:{_compact(value)}" for name, value in list(members.items())[:-2]) + ","
 
 
-def catalogue_text(head: str, items: Sequence[str], assignments: Sequence[str]) -> str:
-    """``dumps(catalogue_data(cat))`` from :func:`catalogue_head` and the records' own ``dumps``
-    texts, which are not encoded again.
+def catalogue_bytes(head: bytes, items: Sequence[bytes], assignments: Sequence[bytes]) -> bytes:
+    """``dumps(catalogue_data(cat))`` as UTF-8, from :func:`catalogue_head` and the records' own
+    ``dumps`` texts (as UTF-8, several records to a part as well), which are not encoded again.
 
     Compact JSON of an object or array is its members' texts joined by commas,
     so the whole file is the item files' texts (their newlines made commas) inside
     the rest (tests/test_catjson.py compares the two ways).
     """
-    # Each text ends in its only raw newline (JSON escapes the ones in strings): those become the commas.
-    def listed(texts: Sequence[str]) -> str:
-        return "[" + "".join(texts).replace("\n", ",")[:-1] + "]"
+    # Each record ends in its only raw newline (JSON escapes the ones in strings): those become the commas.
+    def listed(parts: Sequence[bytes]) -> bytes:
+        return b"[" + b"".join(parts).replace(b"\n", b",")[:-1] + b"]"
 
-    return f'{head}"items":{listed(items)},"assignments":{listed(assignments)}}}\n'
+    return head + b'"items":' + listed(items) + b',"assignments":' + listed(assignments) + b"}\n"
 
 
 def dumps(data: Any) -> str:

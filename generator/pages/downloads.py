@@ -40,8 +40,8 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def write_files(cat: Catalogue, folder: Path, whole: str, keys: list[str] | None, cache: Cache) -> list[dict[str, str]]:
-    """The three downloads (``whole``: the text of qingdan.json) and the two schemas; returns what the page lists.
+def write_files(cat: Catalogue, folder: Path, whole: bytes, keys: list[str] | None, cache: Cache) -> list[dict[str, str]]:
+    """The three downloads (``whole``: the bytes of qingdan.json) and the two schemas; returns what the page lists.
 
     The workbook and the CSV come from the build cache while the catalogue is
     unchanged (by :func:`catalogue_key` of the item ``keys``; None: no cache).
@@ -57,7 +57,7 @@ def write_files(cat: Catalogue, folder: Path, whole: str, keys: list[str] | None
         (f"{BASENAME}.xlsx", "Excel 工作簿", workbook, "完整清单：事项、部门职责、依据、流程、变更记录、部门、乡镇、分类、法规条文，可导回"
          + (f"；{'、'.join(cut)}的文字超过 Excel 一格的字数上限，已截断并注明，全文见 JSON 文件" if cut else "")),
         (f"{BASENAME}.csv", "CSV", table, "每行一个事项，便于统计"),
-        (f"{BASENAME}.json", "JSON", whole.encode("utf-8"), "完整清单，供其他系统读取"),
+        (f"{BASENAME}.json", "JSON", whole, "完整清单，供其他系统读取"),
         (jsondata.SCHEMA_ID, "JSON Schema", schema_text.encode("utf-8"), f"{BASENAME}.json 的数据结构说明"),
         ("item.schema.json", "JSON Schema", item_schema_text.encode("utf-8"), "单个事项 JSON 的数据结构说明"),
     ]
@@ -121,28 +121,34 @@ def item_keys(cat: Catalogue) -> list[str]:
 
 
 def item_texts(cat: Catalogue, keys: list[str] | None, cache: Cache, start: int = 0, stop: int | None = None) -> list[str]:
-    """Each item's record of ``cat.items[start:stop]`` as ``jsondata.dumps`` text, in catalogue order; from the
-    build cache while unchanged (``keys``: :func:`item_keys`, or None without a cache). With ``keys``,
-    ``start`` and ``stop`` are bounds of whole runs (:func:`record_bounds`).
+    """Each item's record of ``cat.items[start:stop]`` as ``jsondata.dumps`` text, in catalogue order (see
+    :func:`item_records`)."""
+    return [record + "\n" for part in item_records(cat, keys, cache, start, stop)
+            for record in part.decode("utf-8").split("\n")[:-1]]  # compact JSON has no raw newline
+
+
+def item_records(cat: Catalogue, keys: list[str] | None, cache: Cache, start: int = 0, stop: int | None = None) -> list[bytes]:
+    """The records of ``cat.items[start:stop]`` as UTF-8 ``jsondata.dumps`` texts, several to a part, in
+    catalogue order; from the build cache while unchanged (``keys``: :func:`item_keys`, or None without
+    a cache). With ``keys``, ``start`` and ``stop`` are bounds of whole runs (:func:`record_bounds`).
 
     The cache holds the records of a run of items in one entry (thousands of small
     entries cost more to write than to make; see :func:`generator.cache.runs`).
     """
     stop = len(cat.items) if stop is None else stop
     if keys is None:
-        return [jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]]
-    texts: list[str] = []
+        return [_records(cat, start, stop)]
+    parts: list[bytes] = []
     for a, b in runs(keys, RUN):
         if a < start or b > stop:
             assert b <= start or a >= stop, "not the bounds of runs"
             continue
+        parts.append(cache.get_or_make("item-json", key(*keys[a:b]), functools.partial(_records, cat, a, b)))
+    return parts
 
-        def make(a: int = a, b: int = b) -> bytes:
-            return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[a:b]).encode("utf-8")
 
-        payload = cache.get_or_make("item-json", key(*keys[a:b]), make).decode("utf-8")
-        texts += [record + "\n" for record in payload.split("\n")[:-1]]  # compact JSON has no raw newline
-    return texts
+def _records(cat: Catalogue, start: int, stop: int) -> bytes:
+    return "".join(jsondata.dumps(jsondata.item_data(cat, item)) for item in cat.items[start:stop]).encode("utf-8")
 
 
 def record_bounds(cat: Catalogue, keys: list[str] | None) -> list[tuple[int, int]]:
@@ -191,12 +197,11 @@ def write_pages(cat: Catalogue, docs_dir: Path, env: jinja2.Environment) -> None
     store = cache if isinstance(cache, Cache) else Cache(None)
     # Without a cache nothing is looked up: the keys (30 us an item) are not worked out at all.
     keys = item_keys(cat) if store.folder is not None else None
-    items = item_texts(cat, keys, store)
-    assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)) for a in cat.assignments]
+    assignments = [jsondata.dumps(jsondata.assignment_data(cat, a)).encode("utf-8") for a in cat.assignments]
     # The laws' full text is most of what is not an item: encoded again only when something but the items changed.
     head = store.get_or_make("catalogue-head", key("catalogue-head", context_digest(cat)),
-                             lambda: jsondata.catalogue_head(cat).encode("utf-8")).decode("utf-8")
-    whole = jsondata.catalogue_text(head, items, assignments)
+                             lambda: jsondata.catalogue_head(cat).encode("utf-8"))
+    whole = jsondata.catalogue_bytes(head, item_records(cat, keys, store), assignments)
     files = write_files(cat, docs_dir / "downloads", whole, keys, store)
     rel = "downloads/index.md"
     body = render(env, "downloads.html", rel, files=files, total=len(cat.items), active=len(cat.active_items),
