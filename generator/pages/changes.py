@@ -9,6 +9,7 @@ and the action, so it survives rebuilds and later recodings.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -75,13 +76,7 @@ def entries(cat: Catalogue) -> list[Entry]:
 def unlinked_entries(cat: Catalogue) -> list[Entry]:
     """As :func:`entries`, without the slugs of the versions before and after (:class:`Links` adds
     them to the few entries a rebuild shows anew: working them out for all took most of the time)."""
-    out = []
-    for item in cat.items:
-        seen: dict[tuple[date, str], int] = {}
-        for i, change in enumerate(item.history):
-            repeat = (change.date, change.action)
-            seen[repeat] = seen.get(repeat, 0) + 1
-            out.append(Entry(item, change, seen[repeat], index=i))
+    out = [Entry(item, change, seq, index=i) for item in cat.items for i, (change, seq) in enumerate(_repeats(item))]
     out.sort(key=lambda e: (-e.change.date.toordinal(), e.change.approval, e.item.code, e.seq))
     return out
 
@@ -136,7 +131,20 @@ def grouped(found: list[Entry]) -> list[Group]:
 
 def latest(cat: Catalogue, n: int = 10) -> list[tuple[Item, Change]]:
     """The ``n`` newest changes as (item, change), for the home page."""
-    return [(e.item, e.change) for e in unlinked_entries(cat)[:n]]
+    newest = heapq.nsmallest(n, ((-change.date.toordinal(), change.approval, item.code, seq, i, item, change)
+                                 for item in cat.items for i, (change, seq) in enumerate(_repeats(item))))
+    return [(item, change) for *_, item, change in newest]
+
+
+def _repeats(item: Item) -> list[tuple[Change, int]]:
+    """Each history entry with its :attr:`Entry.seq`."""
+    seen: dict[tuple[date, str], int] = {}
+    out = []
+    for change in item.history:
+        repeat = (change.date, change.action)
+        seen[repeat] = seen.get(repeat, 0) + 1
+        out.append((change, seen[repeat]))
+    return out
 
 
 # ---------------------------------------------------------------- feed

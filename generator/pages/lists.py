@@ -91,10 +91,10 @@ def newest_by(cat: Catalogue, keys_of: Callable[[Item], Iterable[str]]) -> dict[
     return found
 
 
-def _item_rows(cat: Catalogue, env: jinja2.Environment) -> dict[str, bytes]:
-    """Each current item's row of a category or department table (by code), made once (or kept in
-    the build cache)."""
-    rows, active = _rows(cat, env), cat.active_items
+def _item_rows(cat: Catalogue, env: jinja2.Environment, active: list[Item]) -> dict[str, bytes]:
+    """Each current item's (``active``) row of a category or department table (by code), made once
+    (or kept in the build cache)."""
+    rows = _rows(cat, env)
     made = cached_parts(env, cat, "item-rows", active, lambda i: [rows.item_row(i)], 1)
     return {item.code: piece for item, (piece,) in zip(active, made, strict=True)}
 
@@ -107,8 +107,8 @@ def _section(sid: str, title: str, rows: list[bytes], blocks: list[bytes]) -> di
 
 
 def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _item_rows(cat, env)
     active = cat.active_items
+    rows = _item_rows(cat, env, active)
     counts = Counter(i.category for i in active)
     by_category: dict[str, list[Item]] = {}
     for item in active:
@@ -132,9 +132,10 @@ def write_categories(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, up
 
 
 def write_departments(cat: Catalogue, docs_dir: Path, env: jinja2.Environment, updated: date) -> None:
-    rows = _item_rows(cat, env)
+    active = cat.active_items
+    rows = _item_rows(cat, env, active)
     roles: dict[str, dict[str, list[bytes]]] = {d.id: {"lead": [], "support": []} for d in cat.departments}
-    for item in cat.active_items:
+    for item in active:
         for duty in item.departments:
             if duty.department in roles:
                 roles[duty.department][duty.role].append(rows[item.code])
