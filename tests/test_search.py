@@ -187,6 +187,7 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     assert cat is not None
     plain = build_index(cat)
     monkeypatch.setattr(index, "DOC_CHUNK", 8)  # the sample's items in many blocks, its grams in many windows
+    monkeypatch.setattr(index, "TEXT_RUN", 4)  # each block's text digest made of two runs' digests
     monkeypatch.setattr(index, "GRAM_CHUNK", 100)
     monkeypatch.setattr(index, "RECORD_CHUNK", 32)  # and its display records in three jobs
     assert _same(build_index(cat), plain)
@@ -196,7 +197,7 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     entries = sorted(p for p in folder.rglob("*") if p.is_file())
     assert len(list((folder / "search").iterdir())) == -(-len(cat.items) // 8)  # one entry per block of items
     assert len(list((folder / "search-grams").iterdir())) == 1  # and one of the gram files made of them all
-    assert len(list((folder / "search-block").iterdir())) == -(-len(cat.items) // 8)  # each block's text key, by its item keys
+    assert len(list((folder / "search-block").iterdir())) == -(-len(cat.items) // 4)  # each run's text digest, by its item keys
     assert len(list((folder / "search-records").iterdir())) == -(-len(cat.items) // 32)  # each block's display records
     assert _same(build_index(cat, cache=Cache(folder)), plain)
     for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied

@@ -37,6 +37,7 @@ import bisect
 import collections
 import functools
 import gzip
+import hashlib
 import itertools
 import json
 import math
@@ -221,23 +222,37 @@ def _invert(texts: Sequence[ItemText], start: int) -> bytes:
     return b"".join([head, b"\n", *(array("I", ids).tobytes() for ids in lists)])
 
 
+TEXT_RUN = 64
+"""Items per cache entry of a text digest (see :func:`_documents`): a changed item makes the text of these again."""
+
+
 def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes | None]:
     """The cache key of ``items[start : start + DOC_CHUNK]``'s posting lists (:func:`_invert`), and the lists
     when this made them (without a cache; with one, they are fetched only when the gram files must be
     made again: see :func:`_gram_files`).
 
-    The key names the block's text and position (the gram files are cached by these keys). With a
-    cache, the key itself is kept by the block's item keys, so an unchanged block's text is not even made.
+    The key names the block's text (the digests of its runs of TEXT_RUN items' texts) and position: the
+    gram files are cached by these keys. With a cache, each run's digest is kept by the run's item keys,
+    so an unchanged run's text is not even made.
     """
     block = items[start : start + DOC_CHUNK]
-    texts = functools.cache(lambda: [item_text(cat, i) for i in block])  # made only if a key or the lists are
-
-    def text_key() -> bytes:
-        return cache_key("search-documents", str(start), sys.byteorder, json_bytes([[t.title, t.body, t.typed] for t in texts()])).encode()
-
+    subs = [(at, block[at : at + TEXT_RUN]) for at in range(0, len(block), TEXT_RUN)]
     if cache.folder is None:
-        return text_key().decode(), _invert(texts(), start)
-    return cache.get_or_make("search-block", _block_key("documents", cat, block, start), text_key).decode(), None
+        texts = [item_text(cat, i) for i in block]
+        digests = [_text_digest(texts[at : at + len(sub)]) for at, sub in subs]
+    else:
+        digests = [cache.get_or_make("search-block", _block_key("documents", cat, sub, start + at), functools.partial(_items_digest, cat, sub))
+                   for at, sub in subs]
+    name = cache_key("search-documents", str(start), sys.byteorder, *digests)
+    return name, _invert(texts, start) if cache.folder is None else None
+
+
+def _text_digest(texts: list[ItemText]) -> bytes:
+    return hashlib.sha256(json_bytes([[t.title, t.body, t.typed] for t in texts])).hexdigest().encode()
+
+
+def _items_digest(cat: Catalogue, items: Sequence[Item]) -> bytes:
+    return _text_digest([item_text(cat, i) for i in items])
 
 
 def _lists(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache, name: str) -> bytes:
