@@ -241,8 +241,8 @@ def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) 
         texts = [item_text(cat, i) for i in block]
         digests = [_text_digest(texts[at : at + len(sub)]) for at, sub in subs]
     else:
-        digests = [cache.get_or_make("search-block", _block_key("documents", cat, sub, start + at), functools.partial(_items_digest, cat, sub))
-                   for at, sub in subs]
+        digests = [cache.get_or_make("search-block", _block_key("documents", cat, sub, start + at),
+                                     functools.partial(_items_digest, cat, sub)) for at, sub in subs]
     name = cache_key("search-documents", str(start), sys.byteorder, *digests)
     return name, _invert(texts, start) if cache.folder is None else None
 
