@@ -9,11 +9,13 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.citations import cn_numeral
 from generator.model import Item
+from generator.parallel import results
 from generator.search.index import Index, _title_flags, build_index, fnv1a, postings, varint
 from generator.search.text import article_names, compact, item_text, joined, norm, runs
 from generator.search.write import index_site
@@ -199,7 +201,15 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     assert len(list((folder / "search-grams").iterdir())) == 1  # and one of the gram files made of them all
     assert len(list((folder / "search-block").iterdir())) == -(-len(cat.items) // 4)  # each run's text digest, by its item keys
     assert len(list((folder / "search-records").iterdir())) == -(-len(cat.items) // 32)  # each block's display records
+    made: list[int] = []  # the number of blocks each call of parallel.results makes
+
+    def counted(jobs: list[Any], *, parallel: bool) -> Any:
+        made.append(len(jobs))
+        return results(jobs, parallel=parallel)
+
+    monkeypatch.setattr(index, "results", counted)
     assert _same(build_index(cat, cache=Cache(folder)), plain)
+    assert made == [0], "a warm cache makes no block"
     for n, entry in enumerate(entries):  # truncated, bit-flipped, emptied
         data = entry.read_bytes()
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
@@ -210,7 +220,9 @@ def test_parallel_and_cached_index_builds_give_the_same_bytes(tmp_path: Path, mo
     old = cat.item["SX-CXJS-001"]
     new = dataclasses.replace(old, keywords=[*old.keywords, "宅前堆物"])
     cat = dataclasses.replace(cat, items=[new if i is old else i for i in cat.items])
+    made.clear()
     edited = build_index(cat, cache=Cache(folder))
+    assert made[0] == 2, "its block of texts and its block of records are made, no other"  # (then the gram files)
     assert len([p for p in folder.rglob("*") if p.is_file()]) == len(entries) + 3
     assert len(list((folder / "search-grams").iterdir())) == 1
     monkeypatch.undo()

@@ -74,6 +74,7 @@ MAX_GRAM = 3
 DOC_CHUNK = 512  # items per job of the posting-list step and per cache entry: a changed item redoes its block
 GRAM_CHUNK = 2048  # grams per job of the encoding step
 RECORD_CHUNK = 1024  # items per job of the display records and sentences: a multiple of both per-file counts
+FORK_FROM = 3  # blocks to make from which forked workers are quicker than this process (forking a large build costs)
 
 
 def fnv1a(text: str) -> int:
@@ -167,6 +168,10 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+Part = tuple[str, bytes | None] | dict[str, bytes]
+"""What a block's job gives: a block of posting lists (:func:`_documents`) or of display records (:func:`_record_files`)."""
+
+
 @dataclass
 class Index:
     """Everything the site needs: file path -> bytes, and the manifest."""
@@ -226,14 +231,14 @@ TEXT_RUN = 64
 """Items per cache entry of a text digest (see :func:`_documents`): a changed item makes the text of these again."""
 
 
-def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> tuple[str, bytes | None]:
+def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache, held: bool = False) -> tuple[str, bytes | None]:
     """The cache key of ``items[start : start + DOC_CHUNK]``'s posting lists (:func:`_invert`), and the lists
     when this made them (without a cache; with one, they are fetched only when the gram files must be
     made again: see :func:`_gram_files`).
 
     The key names the block's text (the digests of its runs of TEXT_RUN items' texts) and position: the
     gram files are cached by these keys. With a cache, each run's digest is kept by the run's item keys,
-    so an unchanged run's text is not even made.
+    so an unchanged run's text is not even made (``held``: see :func:`_entry`).
     """
     block = items[start : start + DOC_CHUNK]
     subs = [(at, block[at : at + TEXT_RUN]) for at in range(0, len(block), TEXT_RUN)]
@@ -241,8 +246,8 @@ def _documents(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) 
         texts = [item_text(cat, i) for i in block]
         digests = [_text_digest(texts[at : at + len(sub)]) for at, sub in subs]
     else:
-        digests = [cache.get_or_make("search-block", _block_key("documents", cat, sub, start + at),
-                                     functools.partial(_items_digest, cat, sub)) for at, sub in subs]
+        digests = [_entry(cache, "search-block", _block_key("documents", cat, sub, start + at),
+                          functools.partial(_items_digest, cat, sub), held) for at, sub in subs]
     name = cache_key("search-documents", str(start), sys.byteorder, *digests)
     return name, _invert(texts, start) if cache.folder is None else None
 
@@ -266,8 +271,9 @@ def _block_key(kind: str, cat: Catalogue, block: Sequence[Item], start: int) -> 
     return cache_key(f"search-{kind}", str(start), *(item_key(cat, i) for i in block))
 
 
-def _record_files(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache) -> dict[str, bytes]:
-    """The ``d/`` and ``s/`` files of ``items[start : start + RECORD_CHUNK]`` (from the cache while their items are unchanged)."""
+def _record_files(cat: Catalogue, items: Sequence[Item], start: int, cache: Cache, held: bool = False) -> dict[str, bytes]:
+    """The ``d/`` and ``s/`` files of ``items[start : start + RECORD_CHUNK]`` (from the cache while their items
+    are unchanged; ``held``: see :func:`_entry`)."""
     assert RECORD_CHUNK % DOCS_PER_FILE == 0 and RECORD_CHUNK % SNIPPETS_PER_FILE == 0, "a file of two jobs"
     stop = min(start + RECORD_CHUNK, len(items))
 
@@ -281,7 +287,29 @@ def _record_files(cat: Catalogue, items: Sequence[Item], start: int, cache: Cach
 
     if cache.folder is None:
         return _unpacked(make())
-    return _unpacked(cache.get_or_make("search-records", _block_key("records", cat, items[start:stop], start), make))
+    return _unpacked(_entry(cache, "search-records", _block_key("records", cat, items[start:stop], start), make, held))
+
+
+class _Missing(Exception):
+    """The cache lacks an entry that a block needs (see :func:`_entry`)."""
+
+
+def _entry(cache: Cache, kind: str, name: str, make: Callable[[], bytes], held: bool) -> bytes:
+    """The cache's entry, made (and stored) if it lacks it; ``held``: only what the cache holds, else _Missing."""
+    if not held:
+        return cache.get_or_make(kind, name, make)
+    found = cache.load(kind, name)
+    if found is None:
+        raise _Missing
+    return found
+
+
+def _held(job: Callable[..., Part]) -> Part | None:
+    """What ``job`` gives from the cache alone, or None when the cache lacks some of it."""
+    try:
+        return job(held=True)
+    except _Missing:
+        return None
 
 
 def _packed(files: dict[str, bytes]) -> bytes:
@@ -321,15 +349,20 @@ def build_index(cat: Catalogue, *, parallel: bool = False, cache: Cache | None =
     items = sorted(cat.items, key=lambda i: i.code)
     size = len(items)
     store = cache or Cache(None)
-    # One pool for both: the blocks' posting lists, and the display records and sentences.
-    jobs: list[Callable[[], tuple[str, bytes | None] | dict[str, bytes]]] = [
+    # The blocks' posting lists, and the display records and sentences.
+    jobs: list[Callable[..., Part]] = [
         *(functools.partial(_documents, cat, items, start, store) for start in range(0, size, DOC_CHUNK)),
         *(functools.partial(_record_files, cat, items, start, store) for start in range(0, size, RECORD_CHUNK)),
     ]
-    # Made before the workers fork: reading every item while they run (here or on a worker) first copies
+    # Made before any worker forks: reading every item while workers run (here or on a worker) first copies
     # the memory pages that hold the items (0.6 s of CPU at 16,000 items).
     lookup = {**_code_files(items, store), **_facet_files(cat, items)}
-    done = list(results(jobs, parallel=parallel))
+    # What the cache holds is read here; only the blocks it lacks are made, on forked workers when there
+    # are more than a few (after an approved change: one run of texts and one block of records, here).
+    done: list[Part | None] = [_held(job) for job in jobs] if store.folder is not None else [None] * len(jobs)
+    todo = [n for n, part in enumerate(done) if part is None]
+    for n, part in zip(todo, results([jobs[n] for n in todo], parallel=parallel and len(todo) > FORK_FROM), strict=True):
+        done[n] = part
     code_files = sum(1 for name in lookup if name.startswith("c/"))
     index = Index(files=lookup)
     blocks = [part for part in done if isinstance(part, tuple)]
