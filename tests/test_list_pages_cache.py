@@ -17,6 +17,8 @@ from generator.pages.laws import write_laws
 from generator.pages.lists import write_categories, write_departments, write_home, write_townships
 from generator.validate import check
 
+from .conftest import MINIMAL
+
 TODAY = datetime.date(2026, 12, 1)
 
 
@@ -60,3 +62,24 @@ def test_list_pages_with_the_cache_are_the_pages_without_it(large_catalogue: Pat
         entry.write_bytes([data[: len(data) // 2], bytes([data[0] ^ 1]) + data[1:], b""][n % 3])
     shutil.rmtree(tmp_path / "after")
     assert _write(edited, tmp_path / "after", cache) == after
+
+
+def test_catalogue_text_shaped_like_a_slot_stays_text(tmp_path: Path) -> None:
+    """The list pages put their rows into the rendered page at a marker (fragments.SLOT): the same
+    characters in an item's or a township's name are escaped text, never a place for rows."""
+    target = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, target)
+    for rel, name in (("items/a/T-001.yml", "森林防火巡查"), ("townships.yml", "山溪乡")):
+        path = target / rel
+        text = path.read_text(encoding="utf-8")
+        assert f"name: {name}\n" in text
+        path.write_text(text.replace(f"name: {name}\n", f"name: '{name}<qd-slot>'\n", 1), encoding="utf-8")
+    cat, _ = check(target)
+    assert cat is not None and cat.item["T-001"].name == "森林防火巡查<qd-slot>"
+    town = next(t for t in cat.townships if t.name == "山溪乡<qd-slot>")
+    for n, cache in enumerate((None, tmp_path / "cache", tmp_path / "cache")):  # without a cache, cold, warm
+        pages = _write(cat, tmp_path / f"docs-{n}", cache)
+        assert [rel for rel, data in pages.items() if b"<qd-slot>" in data] == []
+        page = pages[f"townships/{town.id}/index.md"]
+        assert page.count("山溪乡&lt;qd-slot&gt;".encode()) > 1 and page.count("森林防火巡查&lt;qd-slot&gt;".encode()) == 1
+        assert "森林防火巡查&lt;qd-slot&gt;".encode() in pages["items/index.md"]
