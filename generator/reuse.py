@@ -227,7 +227,7 @@ def record_ledger(cache: Cache, out: Path, new_site: Path) -> None:
                 status = None
         if status is not None and max(status[1], status[2]) < now:
             rows[rel] = token, status
-    cache.store(LEDGER, _ledger_name(out), pickle.dumps(dict(sorted(rows.items())), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.store(LEDGER, _ledger_name(out), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: bytes) -> bool:
