@@ -18,15 +18,18 @@ import dataclasses
 import gzip
 import os
 import pickle
+import re
 import stat
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import cast
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_timestamp
+from mkdocs.utils import get_build_date, get_build_timestamp
 
 from generator.cache import Cache
 from generator.mkdocs_site import stencil
@@ -42,22 +45,21 @@ class Bulk:
     rest: dict[str, tuple[File, stencil.Located]]  # source path -> file and where its page is in it, for the pages filled here
     moves: dict[str, tuple[str, str]]  # source -> destination (absolute, in the site) and site path of files to link, not copy
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # source path -> SHA-256 of the file (probes, rest), if noted
-    listed: list[File] | None = None
+    listed: list[File | Listed] | None = None
 
-    def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File]:
-        """What MkDocs' sitemap would list with every page built: the rest with the page MkDocs made
-        for them (get_navigation makes one per file; never read) and their date."""
+    def sitemap_pages(self, files: Files, config: MkDocsConfig) -> list[File | Listed]:
+        """What MkDocs' sitemap would list with every page built: the rest as :class:`Listed`."""
         if self.listed is not None:
             return self.listed
-        listed = []
+        listed: list[File | Listed] = []
         included = {file.src_uri for file in files.documentation_pages()}
+        base = config.site_url or ""
+        base += "" if not base or base.endswith("/") else "/"
+        built = get_build_date()
         for file in files.documentation_pages(inclusion=lambda level: True):
             if file.src_uri in self.rest:
-                page = file.page or Page(None, file, config)
                 updated = self.rest[file.src_uri][1].page.meta.get("qd_updated")
-                if updated:
-                    page.update_date = str(updated)
-                listed.append(file)
+                listed.append(Listed(ListedPage(*_urls(base, file.url), str(updated) if updated else built)))
             elif file.src_uri in included:
                 listed.append(file)
         self.listed = listed
@@ -71,17 +73,56 @@ class Bulk:
         pages = [f.page for f in self.sitemap_pages(files, config) if f.page is not None]
         gz_name = f"{xml}.gz"
         with open(gz_name, "wb") as out, gzip.GzipFile(fileobj=out, filename=gz_name, mode="wb",
-                                                       mtime=get_build_timestamp(pages=pages)) as packed:
+                                                       mtime=get_build_timestamp(pages=cast(list[Page], pages))) as packed:  # it reads update_date
             packed.write(xml.read_bytes())
 
 
+def nav_paths(nav: object) -> set[str]:
+    """The docs paths the ``nav`` setting names (MkDocs puts their pages in the nav, as it finds them:
+    ``Files.get_file_from_path``)."""
+    if isinstance(nav, str):
+        return {PurePath(nav).as_posix()}
+    entries = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    return {path for entry in entries for path in nav_paths(entry)}
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    """What MkDocs' sitemap template reads of a page (``Page`` as MkDocs makes it: 30 us apiece)."""
+
+    canonical_url: str | None
+    abs_url: str | None
+    update_date: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A page of the rest as the sitemap template reads its file."""
+
+    page: ListedPage
+
+
+_PLAIN_URL = re.compile(r"[A-Za-z0-9_~/-]*")
+
+
+def _urls(base: str, url: str) -> tuple[str | None, str | None]:
+    """``Page.canonical_url`` and ``Page.abs_url`` as MkDocs sets them (``base``: site_url ending in /)."""
+    if not base:
+        return None, None
+    canonical = base + url if _PLAIN_URL.fullmatch(url) and not url.startswith("/") else urljoin(base, url)
+    return canonical, urlsplit(canonical).path
+
+
 def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool, digests: dict[str, str] | None = None,
-         cache: Cache | None = None) -> Bulk:
+         cache: Cache | None = None, free: Callable[[], None] = lambda: None) -> Bulk:
     """Group the generated pages outside the nav; mark all but the probes excluded from MkDocs.
 
-    The pages are read on forked workers if ``parallel`` (16,000 files at 16,000 items), except
-    those whose digest the writer noted (``digests``, by source path) and ``cache`` knows from an
-    earlier build: where a page is in its file depends on the file's bytes and URL only.
+    The pages are read on forked workers if ``parallel`` (16,000 files at 16,000 items; ``free`` is
+    called first, to have the fork helper free), except those whose digest the writer noted
+    (``digests``, by source path) and ``cache`` knows from an earlier build: where a page is in its
+    file depends on the file's bytes and URL only. Called from on_files, before MkDocs makes the
+    nav's pages (``in_nav``: :func:`nav_paths`) and a page object for every other file.
 
     Files MkDocs would copy from the (temporary) docs folder are excluded too
     and linked into the site instead (:func:`generator.mkdocs_site.parallel.link_files`):
@@ -103,7 +144,10 @@ def scan(files: Files, in_nav: set[str], config: MkDocsConfig, *, parallel: bool
 
         return run
 
-    fresh = [page for part in results([reader(a, b) for a, b in chunks(len(unread), 1000)], parallel=parallel) for page in part]
+    bounds = chunks(len(unread), 1000)
+    if parallel and len(bounds) > 1:
+        free()
+    fresh = [page for part in results([reader(a, b) for a, b in bounds], parallel=parallel) for page in part]
     for n, page in zip(unread, fresh, strict=True):
         found[n] = page
     _remember(cache, known, {(digests[file.src_uri], file.url): page for file, page in zip(candidates, found, strict=True)
