@@ -72,8 +72,8 @@ class Bulk:
             return
         pages = [f.page for f in self.sitemap_pages(files, config) if f.page is not None]
         gz_name = f"{xml}.gz"
-        with open(gz_name, "wb") as out, gzip.GzipFile(fileobj=out, filename=gz_name, mode="wb",
-                                                       mtime=get_build_timestamp(pages=cast(list[Page], pages))) as packed:  # it reads update_date
+        newest = get_build_timestamp(pages=cast(list[Page], pages))  # it reads their update_date only
+        with open(gz_name, "wb") as out, gzip.GzipFile(fileobj=out, filename=gz_name, mode="wb", mtime=newest) as packed:
             packed.write(xml.read_bytes())
 
 
