@@ -89,15 +89,10 @@ def note_digests(docs_dir: str | Path, rows: list[tuple[str, str]]) -> None:
 
 def noted_digests(docs_dir: str | Path) -> dict[str, str]:
     """The digests :func:`note_digests` noted, by docs path (every writer is done)."""
-    folder = f"{docs_dir}{DIGESTS}"
-    for path in [p for p in _LOGS if p.startswith(folder + os.sep)]:
-        os.close(_LOGS.pop(path))
     found = {}
-    for log in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-        with open(os.path.join(folder, log), encoding="utf-8") as held:
-            for line in held.read().splitlines():
-                digest, rel = line.split(" ", 1)
-                found[rel] = digest
+    for line in _logged(f"{docs_dir}{DIGESTS}"):
+        digest, rel = line.split(" ", 1)
+        found[rel] = digest
     return found
 
 
@@ -193,12 +188,10 @@ def _note_token(root: str, rel: str, token: str) -> None:
 
 def _tokens(new_site: Path) -> list[tuple[str, str]]:
     """The token logs of the build of ``new_site``: ``(token, site path)``, the token after ``=`` where kept unread."""
-    folder = Path(f"{new_site}{TOKENS}")
     found = []
-    for log in sorted(folder.iterdir()) if folder.is_dir() else []:
-        for line in log.read_text(encoding="utf-8").splitlines():
-            token, rel = line.split(" ", 1)
-            found.append((token, rel))
+    for line in _logged(f"{new_site}{TOKENS}"):
+        token, rel = line.split(" ", 1)
+        found.append((token, rel))
     return found
 
 
@@ -250,7 +243,22 @@ def keep_if_same(previous: str | Path | None, rel: str, dest: str | Path, data: 
 
 
 _LOGS: dict[str, int] = {}
-"""Open kept-file logs of this process (by path, which names the process): 70,000 files at 16,000 items."""
+"""Open logs of this process (kept files, tokens, digests; by path, which names the process): 70,000 lines at 16,000 items."""
+
+
+def _logged(folder: str) -> list[str]:
+    """Every line of the logs in ``folder`` (one per process; the writers are done: this process's is closed)."""
+    _close(folder + os.sep)
+    lines = []
+    for log in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        with open(os.path.join(folder, log), encoding="utf-8") as held:
+            lines += held.read().splitlines()
+    return lines
+
+
+def _close(prefix: str) -> None:
+    for path in [p for p in _LOGS if p.startswith(prefix)]:
+        os.close(_LOGS.pop(path))
 
 
 def _log(folder: str) -> int:
@@ -281,9 +289,9 @@ def plain_tree(folder: Path, look: Callable[[str, os.DirEntry[str]], None] | Non
 
 
 def close_logs(new_site: Path) -> None:
-    """Close this process's kept-file and token logs of the build of ``new_site`` (a later note opens them again)."""
-    for path in [p for p in _LOGS if p.startswith((f"{new_site}{KEPT}{os.sep}", f"{new_site}{TOKENS}{os.sep}"))]:
-        os.close(_LOGS.pop(path))
+    """Close this process's logs of the build of ``new_site``: every log in its (temporary) parent
+    folder, the docs' digests too (a later note opens them again)."""
+    _close(f"{new_site.parent}{os.sep}")
 
 
 def forget(new_site: Path, out: Path) -> None:
@@ -295,10 +303,7 @@ def forget(new_site: Path, out: Path) -> None:
 
 def kept_paths(new_site: Path) -> set[str]:
     """The site paths the build kept from the previous site (see :func:`keep_if_same`)."""
-    close_logs(new_site)  # the writers are done
-    folder = Path(f"{new_site}{KEPT}")
-    kept = {line for log in folder.iterdir() for line in log.read_text(encoding="utf-8").splitlines()} if folder.is_dir() else set()
-    return kept | {rel for token, rel in _tokens(new_site) if token.startswith("=")}
+    return {*_logged(f"{new_site}{KEPT}"), *(rel for token, rel in _tokens(new_site) if token.startswith("="))}
 
 
 def site_files(new_site: Path, previous: Path | None, under: str = "") -> dict[str, Path]:
